@@ -1,0 +1,52 @@
+# Thin driver over Meson (userspace) and Kbuild (the module, see Kbuild).
+# `make demo` and `make check` are the two commands README.md promises.
+
+BUILD      ?= build
+MESON_DIR  := $(BUILD)/meson
+ASAN_DIR   := $(BUILD)/asan
+FUZZ_DIR   := $(BUILD)/fuzz
+BIN_DIR    := $(BUILD)/bin
+FUZZ_SECS  ?= 60
+
+# Debian 12 packages the build and the tests need.
+DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
+	libopenblas-dev libdnnl-dev libdrm-dev libpci-dev
+
+BINARIES := tools/accelctl/accelctl tools/demo/accel-mlp-demo
+
+.PHONY: all deps build demo check bench clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh $(DEB_PKGS)
+
+$(MESON_DIR)/build.ninja:
+	meson setup $(MESON_DIR) --werror
+
+$(ASAN_DIR)/build.ninja:
+	meson setup $(ASAN_DIR) --werror -Db_sanitize=address,undefined -Db_lundef=false \
+		--buildtype=debug
+
+$(FUZZ_DIR)/build.ninja:
+	CC=clang meson setup $(FUZZ_DIR) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false --buildtype=debugoptimized
+
+build: deps $(MESON_DIR)/build.ninja
+	ninja -C $(MESON_DIR)
+	@mkdir -p $(BIN_DIR)
+	@for b in $(BINARIES); do install -m 0755 $(MESON_DIR)/$$b $(BIN_DIR)/; done
+
+demo: build
+	$(BIN_DIR)/accel-mlp-demo
+
+check: build $(ASAN_DIR)/build.ninja $(FUZZ_DIR)/build.ninja
+	ninja -C $(ASAN_DIR)
+	ninja -C $(FUZZ_DIR)
+	./tests/check.sh $(MESON_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(FUZZ_SECS)
+
+bench: build
+	$(MESON_DIR)/bench/accel-bench
+
+clean:
+	rm -rf $(BUILD)

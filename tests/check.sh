@@ -1,0 +1,63 @@
+#!/bin/sh
+# Run every test suite and end with the tally line CI counts:
+#   N passed, N failed[, N skipped]
+# usage: tests/check.sh MESON_DIR ASAN_DIR FUZZ_DIR FUZZ_SECONDS
+set -u
+meson_dir=$1 asan_dir=$2 fuzz_dir=$3 fuzz_secs=$4
+root=$(cd "$(dirname "$0")/.." && pwd)
+tally=$(mktemp)
+trap 'rm -f "$tally"' EXIT
+
+# One line per test result: "<suite> <name> OK|FAIL|SKIP".
+run_meson() {
+	label=$1 dir=$2
+	shift 2
+	echo "=== $label: meson test ($dir)"
+	env "$@" meson test -C "$dir" --num-processes 2 --print-errorlogs || true
+	python3 - "$dir/meson-logs/testlog.json" "$label" >>"$tally" <<'PY'
+import json, sys
+path, label = sys.argv[1], sys.argv[2]
+try:
+    lines = open(path).read().splitlines()
+except OSError:
+    print(f"{label} testlog-missing FAIL")
+    sys.exit(0)
+for line in lines:
+    r = json.loads(line)
+    res = r["result"]
+    verdict = "OK" if res in ("OK", "EXPECTEDFAIL") else "SKIP" if res == "SKIP" else "FAIL"
+    print(f"{label} {r['name'].replace(' ', '_')} {verdict}")
+PY
+}
+
+run_meson default "$meson_dir"
+run_meson asan+ubsan "$asan_dir" \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# libFuzzer targets, each for a bounded time, seeded from tests/fuzz/corpus/.
+for fuzzer in "$fuzz_dir"/tests/fuzz/fuzz-*; do
+	[ -x "$fuzzer" ] || continue
+	name=$(basename "$fuzzer")
+	corpus=$(mktemp -d)
+	seeds="$root/tests/fuzz/corpus/$name"
+	echo "=== fuzz: $name for ${fuzz_secs}s"
+	if "$fuzzer" -max_total_time="$fuzz_secs" -print_final_stats=1 \
+		-artifact_prefix="$fuzz_dir/$name-" "$corpus" ${seeds:+$( [ -d "$seeds" ] && echo "$seeds")} \
+		>"$fuzz_dir/$name.log" 2>&1; then
+		echo "fuzz $name OK" >>"$tally"
+		grep -E "stat::number_of_executed_units|stat::peak_rss" "$fuzz_dir/$name.log"
+	else
+		tail -n 60 "$fuzz_dir/$name.log"
+		echo "fuzz $name FAIL" >>"$tally"
+	fi
+	rm -rf "$corpus"
+done
+
+echo "=== results"
+grep -E " (FAIL)$" "$tally" | sed 's/^/FAILED: /'
+passed=$(grep -c " OK$" "$tally")
+failed=$(grep -c " FAIL$" "$tally")
+skipped=$(grep -c " SKIP$" "$tally")
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
