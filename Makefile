@@ -10,11 +10,15 @@ FUZZ_SECS  ?= 60
 
 # Debian 12 packages the build and the tests need.
 DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
-	libopenblas-dev libdnnl-dev libdrm-dev libpci-dev
+	libopenblas-dev libdnnl-dev libdrm-dev libpci-dev linux-headers-amd64 kmod
 
 BINARIES := tools/accelctl/accelctl tools/demo/accel-mlp-demo
 
-.PHONY: all deps build demo check bench clean
+.PHONY: all deps build demo check bench kmod kmod-clean clean
+
+# Debian's newest installed kernel headers, never a hard-coded version.
+KVER ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|.*/linux-headers-||' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
 
 all: build
 
@@ -43,10 +47,17 @@ demo: build
 check: build $(ASAN_DIR)/build.ninja $(FUZZ_DIR)/build.ninja
 	ninja -C $(ASAN_DIR)
 	ninja -C $(FUZZ_DIR)
-	./tests/check.sh $(MESON_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(FUZZ_SECS)
+	KDIR=$(KDIR) ./tests/check.sh $(MESON_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(FUZZ_SECS)
+
+kmod: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+kmod-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 bench: build
 	$(MESON_DIR)/bench/accel-bench
 
 clean:
 	rm -rf $(BUILD)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

@@ -35,6 +35,15 @@ run_meson asan+ubsan "$asan_dir" \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The engine built as the kernel builds it (kmod/Kbuild).
+echo "=== kbuild: engine as a kernel module"
+"$root/tests/kbuild/engine-kbuild.sh" "${KDIR:-}"
+case $? in
+0) echo "kbuild engine-kbuild OK" >>"$tally" ;;
+77) echo "kbuild engine-kbuild SKIP" >>"$tally" ;;
+*) echo "kbuild engine-kbuild FAIL" >>"$tally" ;;
+esac
+
 # libFuzzer targets, each for a bounded time, seeded from tests/fuzz/corpus/.
 for fuzzer in "$fuzz_dir"/tests/fuzz/fuzz-*; do
 	[ -x "$fuzzer" ] || continue
