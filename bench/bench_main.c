@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 					    "");
 	bench_print_cpu();
 	bench_print_env();
-	printf("peers: OpenBLAS %s, %d threads; oneDNN %d.%d.%d, OpenMP runtime, %d threads\n",
+	printf("peers: %s, %d threads; oneDNN %d.%d.%d, OpenMP runtime, %d threads\n",
 	       openblas_get_config(), o.blas_threads, dv->major, dv->minor, dv->patch,
 	       o.omp_threads);
 

@@ -138,7 +138,7 @@ void bench_table_print(void)
 	       "                      Latency rows (us):                ratio < 1 means ours is "
 	       "faster.\n\n");
 	printf("%-26s %-12s %-8s %10s  %-34s %10s  %7s\n", "benchmark", "size", "unit", "ours",
-	       "peer", "peer", "ratio");
+	       "peer", "peer value", "ours/peer");
 	printf("%.*s\n", 128,
 	       "----------------------------------------------------------------"
 	       "----------------------------------------------------------------");
