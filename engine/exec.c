@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * exec.c - vaccel_execute(): walk a validated command buffer packet by
+ * packet, plus the operand-walk helpers the elementwise files share.
+ *
+ * Packets may sit at any 8-byte boundary of the command buffer, so every
+ * packet is copied into an aligned local struct before a field is read.
+ */
+#include "exec_internal.h"
+
+void vx_walk_init(struct vx_walk *w, const struct vx_ctx *ctx,
+		  const struct vaccel_tensor *out)
+{
+	__u32 lead = 4 - out->rank, d;
+
+	memset(w, 0, sizeof(*w));
+	w->nops = 1;
+	w->base[0] = vx_ptr(ctx, out);
+	for (d = 0; d < 4; d++) {
+		w->dims[d] = d < lead ? 1 : out->dims[d - lead];
+		w->str[0][d] = d < lead ? 0 : (__s64)out->strides[d - lead];
+	}
+}
+
+/* Align @in to the output from the innermost dimension (numpy rules): a
+ * missing leading dimension or an extent of 1 reads with stride 0. */
+void vx_walk_add(struct vx_walk *w, const struct vx_ctx *ctx,
+		 const struct vaccel_tensor *in, const struct vaccel_tensor *out)
+{
+	__u32 k = w->nops++, lead = 4 - in->rank, d;
+
+	(void)out;
+	w->base[k] = vx_ptr(ctx, in);
+	for (d = 0; d < 4; d++) {
+		if (d < lead || in->dims[d - lead] == 1)
+			w->str[k][d] = 0;
+		else
+			w->str[k][d] = (__s64)in->strides[d - lead];
+	}
+}
+
+/*
+ * Drop extent-1 dimensions and merge neighbours that every operand walks as
+ * one run (outer stride == inner stride * inner extent), so a contiguous
+ * tensor becomes one long innermost span whatever its rank.
+ */
+void vx_walk_coalesce(struct vx_walk *w)
+{
+	__u32 dims[4], n = 0, k;
+	__s64 str[VX_EW_MAX][4];
+	int d;
+
+	for (d = 3; d >= 0; d--) {
+		bool merge;
+
+		if (w->dims[d] == 1)
+			continue;
+		merge = n > 0;
+		for (k = 0; merge && k < w->nops; k++)
+			if (w->str[k][d] != str[k][n - 1] * (__s64)dims[n - 1])
+				merge = false;
+		if (merge) {
+			dims[n - 1] *= w->dims[d];
+			continue;
+		}
+		dims[n] = w->dims[d];
+		for (k = 0; k < w->nops; k++)
+			str[k][n] = w->str[k][d];
+		n++;
+	}
+	/* dims[] above is innermost first; store it back outermost first. */
+	for (d = 0; d < 4; d++) {
+		__u32 src = 3 - d;
+
+		w->dims[d] = src < n ? dims[src] : 1;
+		for (k = 0; k < w->nops; k++)
+			w->str[k][d] = src < n ? str[k][src] : 0;
+	}
+}
+
+static int vx_exec_timestamp(struct vx_ctx *ctx, const void *p)
+{
+	struct vaccel_pkt_timestamp pkt;
+	__u64 now = 0;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	if (ctx->hooks && ctx->hooks->clock_ns)
+		now = ctx->hooks->clock_ns(ctx->hooks->priv);
+	memcpy((char *)ctx->bufs[pkt.buf].ptr + pkt.offset, &now, sizeof(now));
+	return 0;
+}
+
+static int vx_exec_fence(struct vx_ctx *ctx, const void *p)
+{
+	struct vaccel_pkt_fence pkt;
+	__u64 *dst;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	dst = (__u64 *)((char *)ctx->bufs[pkt.buf].ptr + pkt.offset);
+	/* Release: whoever sees the value also sees every earlier packet's
+	 * writes (the validator guarantees 8-byte alignment). */
+	__atomic_store_n(dst, pkt.value, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int vx_exec_packet(struct vx_ctx *ctx, __u32 opcode, const void *p)
+{
+	switch (opcode) {
+	case VACCEL_OP_NOP:
+		return 0;
+	case VACCEL_OP_TIMESTAMP:
+		return vx_exec_timestamp(ctx, p);
+	case VACCEL_OP_FENCE:
+		return vx_exec_fence(ctx, p);
+	case VACCEL_OP_COPY:
+		return vx_exec_copy(ctx, p);
+	case VACCEL_OP_FILL:
+		return vx_exec_fill(ctx, p);
+	case VACCEL_OP_GEMM:
+		return vx_exec_gemm(ctx, p);
+	case VACCEL_OP_CONV2D:
+		return vx_exec_conv2d(ctx, p);
+	case VACCEL_OP_UNARY:
+		return vx_exec_unary(ctx, p);
+	case VACCEL_OP_BINARY:
+		return vx_exec_binary(ctx, p);
+	case VACCEL_OP_FUSED_ELEMENTWISE:
+		return vx_exec_fused(ctx, p);
+	case VACCEL_OP_REDUCE:
+		return vx_exec_reduce(ctx, p);
+	case VACCEL_OP_SOFTMAX:
+		return vx_exec_softmax(ctx, p);
+	case VACCEL_OP_LAYERNORM:
+		return vx_exec_norm(ctx, p, false);
+	case VACCEL_OP_RMSNORM:
+		return vx_exec_norm(ctx, p, true);
+	case VACCEL_OP_TRANSPOSE:
+		return vx_exec_transpose(ctx, p);
+	case VACCEL_OP_GATHER:
+		return vx_exec_gather(ctx, p);
+	case VACCEL_OP_POOL:
+		return vx_exec_pool(ctx, p);
+	default:
+		return -EINVAL;	/* unreachable after validation */
+	}
+}
+
+int vaccel_execute(const void *cmdbuf, __u64 size,
+		   const struct vaccel_engine_buffer *bufs, __u32 nbufs,
+		   const struct vaccel_exec_hooks *hooks, __u32 *failed_packet)
+{
+	const char *base = cmdbuf;
+	struct vaccel_cmdbuf_header ch;
+	struct vx_ctx ctx = { .bufs = bufs, .hooks = hooks, .work = 0 };
+	__u64 off = sizeof(ch);
+	__u32 i;
+	int ret = 0;
+
+	(void)nbufs;	/* indices were checked by the validator */
+	if (size < sizeof(ch))
+		return -EINVAL;
+	memcpy(&ch, base, sizeof(ch));
+	for (i = 0; i < ch.num_packets; i++) {
+		struct vaccel_pkt_header h;
+
+		/* Cheap guard in case a caller skipped validation. */
+		if (size - off < sizeof(h)) {
+			ret = -EINVAL;
+			break;
+		}
+		memcpy(&h, base + off, sizeof(h));
+		if (h.size < sizeof(h) || h.size > size - off) {
+			ret = -EINVAL;
+			break;
+		}
+		if (i > 0) {
+			ret = vx_checkpoint(&ctx);
+			if (ret)
+				break;
+		}
+		ret = vx_exec_packet(&ctx, h.opcode, base + off);
+		if (ret)
+			break;
+		off += h.size;
+	}
+	if (ret && failed_packet)
+		*failed_packet = i;
+	return ret;
+}

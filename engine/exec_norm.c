@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * exec_norm.c - LAYERNORM and RMSNORM over the trailing dims from @axis.
+ *
+ * Mean and variance are taken in two passes in double (the one-pass
+ * E[x^2] - E[x]^2 formula cancels catastrophically when the mean is large
+ * next to the spread), then a third pass writes y, so y may be x itself.
+ */
+#include "exec_internal.h"
+#include "vaccel_math.h"
+
+/**
+ * struct norm_args - one normalized group, padded to 4 dims.
+ * @nd: extents of the normalized dims (1 for the outer ones).
+ * @xs: x strides; @ys: y strides.
+ * @ss: scale strides, @hs: shift strides (0 for outer dims).
+ * @scale: gamma or NULL; @shift: beta or NULL.
+ */
+struct norm_args {
+	__u32 nd[4];
+	__s64 xs[4], ys[4], ss[4], hs[4];
+	const float *scale, *shift;
+};
+
+enum norm_pass { NORM_SUM, NORM_SQDEV, NORM_WRITE };
+
+/* One pass over the group at x (and y); returns the sum it was asked for. */
+static double norm_pass(const struct norm_args *a, const float *x, float *y,
+			enum norm_pass pass, double mean, double rstd)
+{
+	__u32 i0, i1, i2, i3;
+	double acc = 0.0;
+
+	for (i0 = 0; i0 < a->nd[0]; i0++)
+	for (i1 = 0; i1 < a->nd[1]; i1++)
+	for (i2 = 0; i2 < a->nd[2]; i2++)
+	for (i3 = 0; i3 < a->nd[3]; i3++) {
+		__s64 xo = i0 * a->xs[0] + i1 * a->xs[1] + i2 * a->xs[2] + i3 * a->xs[3];
+		double v = x[xo] - mean;
+
+		if (pass == NORM_SUM) {
+			acc += v;
+		} else if (pass == NORM_SQDEV) {
+			acc += v * v;
+		} else {
+			v *= rstd;
+			if (a->scale)
+				v *= a->scale[i0 * a->ss[0] + i1 * a->ss[1] +
+					      i2 * a->ss[2] + i3 * a->ss[3]];
+			if (a->shift)
+				v += a->shift[i0 * a->hs[0] + i1 * a->hs[1] +
+					      i2 * a->hs[2] + i3 * a->hs[3]];
+			y[i0 * a->ys[0] + i1 * a->ys[1] + i2 * a->ys[2] + i3 * a->ys[3]] =
+				(float)v;
+		}
+	}
+	return acc;
+}
+
+/* Pad @t to 4 dims with its dims right-aligned. */
+static void norm_pad(const struct vaccel_tensor *t, __u32 dims[4], __s64 str[4])
+{
+	__u32 lead = 4 - t->rank, d;
+
+	for (d = 0; d < 4; d++) {
+		if (dims)
+			dims[d] = d < lead ? 1 : t->dims[d - lead];
+		str[d] = d < lead ? 0 : (__s64)t->strides[d - lead];
+	}
+}
+
+int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
+{
+	struct vaccel_pkt_norm pkt;
+	struct norm_args a;
+	__u32 xd[4], od[4], ax, d, i0, i1, i2, i3;
+	__s64 count = 1;
+	const float *xb;
+	float *yb;
+	double eps;
+	int ret;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	memset(&a, 0, sizeof(a));
+	norm_pad(&pkt.x, xd, a.xs);
+	norm_pad(&pkt.y, NULL, a.ys);
+	ax = 4 - pkt.x.rank + pkt.axis;
+	for (d = 0; d < 4; d++) {
+		a.nd[d] = d >= ax ? xd[d] : 1;
+		od[d] = d >= ax ? 1 : xd[d];
+		count *= a.nd[d];
+	}
+	/* scale/shift have rank - axis dims: padding them to 4 lines them up
+	 * with x's normalized dims and gives the outer dims stride 0. */
+	if (pkt.hdr.flags & VACCEL_NORM_F_SCALE) {
+		norm_pad(&pkt.scale, NULL, a.ss);
+		a.scale = vx_ptr(ctx, &pkt.scale);
+	}
+	if (pkt.hdr.flags & VACCEL_NORM_F_SHIFT) {
+		norm_pad(&pkt.shift, NULL, a.hs);
+		a.shift = vx_ptr(ctx, &pkt.shift);
+	}
+	eps = vx_f32(pkt.eps);
+	xb = vx_ptr(ctx, &pkt.x);
+	yb = vx_ptr(ctx, &pkt.y);
+	for (i0 = 0; i0 < od[0]; i0++)
+	for (i1 = 0; i1 < od[1]; i1++)
+	for (i2 = 0; i2 < od[2]; i2++)
+	for (i3 = 0; i3 < od[3]; i3++) {
+		const float *x = xb + i0 * a.xs[0] + i1 * a.xs[1] + i2 * a.xs[2] + i3 * a.xs[3];
+		float *y = yb + i0 * a.ys[0] + i1 * a.ys[1] + i2 * a.ys[2] + i3 * a.ys[3];
+		double mean = 0.0, var;
+
+		if (!rms)
+			mean = norm_pass(&a, x, y, NORM_SUM, 0.0, 0.0) / (double)count;
+		var = norm_pass(&a, x, y, NORM_SQDEV, mean, 0.0) / (double)count;
+		norm_pass(&a, x, y, NORM_WRITE, mean,
+			  1.0 / __builtin_sqrt(var + eps));
+		ret = vx_progress(ctx, 6ull * count);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * exec_reduce.c - REDUCE (sum, max, mean with keepdims) and SOFTMAX.
+ *
+ * Sums accumulate in double: a float running sum over a long axis loses
+ * digits in proportion to the length, and these reductions feed means and
+ * normalizers whose error would otherwise dominate the result.
+ */
+#include "exec_internal.h"
+#include "vaccel_math.h"
+
+/* Pad a tensor's dims and strides to 4, leading dims of extent 1. */
+static void vx_pad4(const struct vaccel_tensor *t, __u32 dims[4], __s64 str[4])
+{
+	__u32 lead = 4 - t->rank, d;
+
+	for (d = 0; d < 4; d++) {
+		dims[d] = d < lead ? 1 : t->dims[d - lead];
+		str[d] = d < lead ? 0 : (__s64)t->strides[d - lead];
+	}
+}
+
+/* max that propagates NaN: once m is NaN no comparison replaces it. */
+static inline float vx_max_nan(float m, float v)
+{
+	return (v > m || v != v) ? v : m;
+}
+
+int vx_exec_reduce(struct vx_ctx *ctx, const void *p)
+{
+	struct vaccel_pkt_reduce pkt;
+	__u32 xd[4], yd[4], rd[4], lead, d, i0, i1, i2, i3, r0, r1, r2, r3;
+	__s64 xs[4], ys[4];
+	const float *xb;
+	float *yb;
+	__u64 count = 1;
+	int ret;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	vx_pad4(&pkt.x, xd, xs);
+	vx_pad4(&pkt.y, yd, ys);
+	lead = 4 - pkt.x.rank;
+	for (d = 0; d < 4; d++) {
+		bool reduced = d >= lead && (pkt.axes >> (d - lead)) & 1;
+
+		rd[d] = reduced ? xd[d] : 1;
+		count *= rd[d];
+	}
+	xb = vx_ptr(ctx, &pkt.x);
+	yb = vx_ptr(ctx, &pkt.y);
+	for (i0 = 0; i0 < yd[0]; i0++)
+	for (i1 = 0; i1 < yd[1]; i1++)
+	for (i2 = 0; i2 < yd[2]; i2++)
+	for (i3 = 0; i3 < yd[3]; i3++) {
+		const float *x = xb + i0 * xs[0] + i1 * xs[1] + i2 * xs[2] + i3 * xs[3];
+		double sum = 0.0;
+		float m = x[0];
+
+		for (r0 = 0; r0 < rd[0]; r0++)
+		for (r1 = 0; r1 < rd[1]; r1++)
+		for (r2 = 0; r2 < rd[2]; r2++) {
+			const float *row = x + r0 * xs[0] + r1 * xs[1] + r2 * xs[2];
+
+			if (pkt.op == VACCEL_REDUCE_MAX) {
+				for (r3 = 0; r3 < rd[3]; r3++)
+					m = vx_max_nan(m, row[r3 * xs[3]]);
+			} else {
+				for (r3 = 0; r3 < rd[3]; r3++)
+					sum += row[r3 * xs[3]];
+			}
+		}
+		if (pkt.op == VACCEL_REDUCE_MEAN)
+			m = (float)(sum / (double)count);
+		else if (pkt.op == VACCEL_REDUCE_SUM)
+			m = (float)sum;
+		yb[i0 * ys[0] + i1 * ys[1] + i2 * ys[2] + i3 * ys[3]] = m;
+		ret = vx_progress(ctx, count);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int vx_exec_softmax(struct vx_ctx *ctx, const void *p)
+{
+	struct vaccel_pkt_softmax pkt;
+	__u32 xd[4], yd[4], ld[4], ax, d, i0, i1, i2, i3, len, i;
+	__s64 xs[4], ys[4], xa, ya;
+	const float *xb;
+	float *yb;
+	int ret;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	vx_pad4(&pkt.x, xd, xs);
+	vx_pad4(&pkt.y, yd, ys);
+	ax = 4 - pkt.x.rank + pkt.axis;
+	len = xd[ax];
+	xa = xs[ax];
+	ya = ys[ax];
+	for (d = 0; d < 4; d++)
+		ld[d] = d == ax ? 1 : xd[d];
+	xb = vx_ptr(ctx, &pkt.x);
+	yb = vx_ptr(ctx, &pkt.y);
+	for (i0 = 0; i0 < ld[0]; i0++)
+	for (i1 = 0; i1 < ld[1]; i1++)
+	for (i2 = 0; i2 < ld[2]; i2++)
+	for (i3 = 0; i3 < ld[3]; i3++) {
+		const float *x = xb + i0 * xs[0] + i1 * xs[1] + i2 * xs[2] + i3 * xs[3];
+		float *y = yb + i0 * ys[0] + i1 * ys[1] + i2 * ys[2] + i3 * ys[3];
+		float m = x[0];
+		double sum = 0.0, inv;
+
+		/* Subtracting the max keeps every exp() in (0, 1]. y may be
+		 * x itself: each x[i] is read before y[i] is written. */
+		for (i = 1; i < len; i++)
+			m = vx_max_nan(m, x[i * xa]);
+		for (i = 0; i < len; i++) {
+			float e = vm_expf(x[i * xa] - m);
+
+			y[i * ya] = e;
+			sum += e;
+		}
+		inv = 1.0 / sum;
+		for (i = 0; i < len; i++)
+			y[i * ya] = (float)(y[i * ya] * inv);
+		ret = vx_progress(ctx, 20ull * len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
