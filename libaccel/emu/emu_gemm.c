@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * emu_gemm.c - the GEMM hook: run a packet through oneDNN's dnnl_sgemm when
+ * its operands are plain row-major matrices, else decline (-EOPNOTSUPP) so
+ * the engine's own GEMM runs.
+ *
+ * dnnl_sgemm computes C = alpha * op(A) op(B) + beta * C on row-major
+ * matrices with leading dimensions; the batch is a loop, and the bias and
+ * activation epilogue is applied afterwards over C, row by row, while the
+ * rows are still warm in cache.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include "emu.h"
+
+/**
+ * struct emu_mat - one 2-D operand as dnnl_sgemm takes it.
+ * @base: element [0,0] of batch 0.
+ * @ld: leading dimension (row stride, in elements).
+ * @batch_stride: elements between batches, 0 when broadcast.
+ */
+struct emu_mat {
+	float *base;
+	int64_t ld;
+	int64_t batch_stride;
+};
+
+/*
+ * Describe @t as a batch of row-major matrices: unit inner stride (unless
+ * there is one column) and a row stride of at least the row length (unless
+ * there is one row). False if dnnl_sgemm cannot take it.
+ */
+static bool emu_mat_init(struct emu_mat *m, const struct vaccel_tensor *t,
+			 const struct vaccel_engine_buffer *bufs)
+{
+	uint32_t r = t->rank;
+	uint64_t rows, cols;
+
+	if (t->dtype != VACCEL_DTYPE_F32 || r < 2 || r > 3)
+		return false;
+	rows = t->dims[r - 2];
+	cols = t->dims[r - 1];
+	if (cols > 1 && t->strides[r - 1] != 1)
+		return false;
+	m->ld = rows > 1 ? (int64_t)t->strides[r - 2] : (int64_t)cols;
+	if (m->ld < (int64_t)cols || m->ld < 1)
+		return false;
+	m->batch_stride = (r == 3 && t->dims[0] > 1) ? (int64_t)t->strides[0] : 0;
+	m->base = (float *)((char *)bufs[t->buf].ptr + t->offset);
+	return true;
+}
+
+static float emu_f32(__u32 bits)
+{
+	float f;
+
+	memcpy(&f, &bits, sizeof(f));
+	return f;
+}
+
+static float emu_act(uint32_t act, float x)
+{
+	switch (act) {
+	case VACCEL_ACT_RELU:
+		return x > 0.0f ? x : 0.0f;
+	case VACCEL_ACT_GELU:
+		return 0.5f * x * (1.0f + erff(x * (float)M_SQRT1_2));
+	case VACCEL_ACT_SILU:
+		return x / (1.0f + expf(-x));
+	case VACCEL_ACT_SIGMOID:
+		return 1.0f / (1.0f + expf(-x));
+	case VACCEL_ACT_TANH:
+		return tanhf(x);
+	default:
+		return x;
+	}
+}
+
+/* C[i, j] = act(C[i, j] + bias[j]) over one M x N matrix. */
+static void emu_gemm_epilogue(const struct vaccel_pkt_gemm *pkt, float *c, int64_t ldc,
+			      uint32_t m, uint32_t n, const struct vaccel_engine_buffer *bufs)
+{
+	const bool has_bias = pkt->hdr.flags & VACCEL_GEMM_F_BIAS;
+	const float *bias = NULL;
+	uint64_t bstride = 0;
+
+	if (has_bias) {
+		bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
+		bstride = pkt->bias.strides[0];
+	}
+	for (uint32_t i = 0; i < m; i++) {
+		float *row = c + (int64_t)i * ldc;
+
+		if (has_bias) {
+			for (uint32_t j = 0; j < n; j++)
+				row[j] += bias[j * bstride];
+		}
+		if (pkt->act != VACCEL_ACT_NONE) {
+			for (uint32_t j = 0; j < n; j++)
+				row[j] = emu_act(pkt->act, row[j]);
+		}
+	}
+}
+
+int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
+	     const struct vaccel_engine_buffer *bufs)
+{
+	const bool ta = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_A;
+	const bool tb = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_B;
+	const float alpha = emu_f32(pkt->alpha), beta = emu_f32(pkt->beta);
+	struct emu_mat a, b, c;
+	uint32_t rc = pkt->c.rank, ra = pkt->a.rank;
+	uint32_t m, n, k, batch;
+
+	(void)priv;
+	if (!emu_mat_init(&a, &pkt->a, bufs) || !emu_mat_init(&b, &pkt->b, bufs) ||
+	    !emu_mat_init(&c, &pkt->c, bufs))
+		return -EOPNOTSUPP;
+	/* The validator guarantees the shapes agree; read them off C and A. */
+	m = pkt->c.dims[rc - 2];
+	n = pkt->c.dims[rc - 1];
+	k = ta ? pkt->a.dims[ra - 2] : pkt->a.dims[ra - 1];
+	batch = rc == 3 ? pkt->c.dims[0] : 1;
+	for (uint32_t i = 0; i < batch; i++) {
+		float *cb = c.base + (int64_t)i * c.batch_stride;
+		dnnl_status_t st;
+
+		if (beta == 0.0f) {
+			/* beta 0 means C is not read at all: NaNs in it must vanish,
+			 * which a BLAS multiply by zero would not guarantee. */
+			for (uint32_t r = 0; r < m; r++)
+				memset(cb + (int64_t)r * c.ld, 0, (size_t)n * sizeof(float));
+		}
+		st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha,
+				a.base + (int64_t)i * a.batch_stride, a.ld,
+				b.base + (int64_t)i * b.batch_stride, b.ld, beta, cb, c.ld);
+		if (st != dnnl_success) {
+			/* Nothing of this batch entry was left half-written by us:
+			 * the engine recomputes the whole packet. */
+			return i == 0 ? -EOPNOTSUPP : -EIO;
+		}
+		if ((pkt->hdr.flags & VACCEL_GEMM_F_BIAS) || pkt->act != VACCEL_ACT_NONE)
+			emu_gemm_epilogue(pkt, cb, c.ld, m, n, bufs);
+	}
+	return 0;
+}
