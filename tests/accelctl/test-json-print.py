@@ -43,6 +43,9 @@ for mode in ("compact", "pretty"):
     case(f"{mode}_one_line_per_document",
          text.endswith("\n") and (mode == "pretty" or text.count("\n") == 1),
          repr(text[-40:]))
+    case(f"{mode}_empty_containers_compact",
+         '"empty_array":[]' in text.replace(" ", "") and '"empty_object":{}' in text.replace(" ", ""),
+         "an empty array or object spans lines")
     case(f"{mode}_ascii_controls_escaped",
          all(ord(c) >= 0x20 and c != "\x7f" for c in text.replace("\n", "")),
          "raw control character in output")

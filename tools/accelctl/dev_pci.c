@@ -120,6 +120,13 @@ static void __attribute__((format(printf, 1, 2))) pci_debug_cb(char *msg, ...)
 	(void)msg;
 }
 
+/*
+ * NO_NUMBERS: NULL for an unknown id, so the JSON can say null. NO_HWDB:
+ * names come from pci.ids alone (libpci's udev hwdb path also leaks its udev
+ * context, which the ASan build reports).
+ */
+#define PCI_NAME_FLAGS (PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB)
+
 /* A pci_lookup_name() result into @buf: "" when the database lacks the id. */
 static void pci_name_copy(char *buf, size_t size, const char *name)
 {
@@ -162,17 +169,16 @@ static void pci_info_fill(struct pci_access *pacc, struct pci_dev *pd, bool live
 
 		ac_strlcpy(info->kernel_driver, drv ? drv : "", sizeof(info->kernel_driver));
 	}
-	/* NO_NUMBERS: NULL for an unknown id, so the JSON can say null. */
 	pci_name_copy(info->vendor, sizeof(info->vendor),
 		      pci_lookup_name(pacc, info->vendor, sizeof(info->vendor),
-				      PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, info->vendor_id));
+				      PCI_LOOKUP_VENDOR | PCI_NAME_FLAGS, info->vendor_id));
 	pci_name_copy(info->device, sizeof(info->device),
 		      pci_lookup_name(pacc, info->device, sizeof(info->device),
-				      PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, info->vendor_id,
+				      PCI_LOOKUP_DEVICE | PCI_NAME_FLAGS, info->vendor_id,
 				      info->device_id));
 	pci_name_copy(info->class_name, sizeof(info->class_name),
 		      pci_lookup_name(pacc, info->class_name, sizeof(info->class_name),
-				      PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS, info->class_id));
+				      PCI_LOOKUP_CLASS | PCI_NAME_FLAGS, info->class_id));
 }
 
 static void pci_dev_fill(struct ac_dev *dev, const struct ac_pci_info *info)
