@@ -66,6 +66,7 @@ struct emu_job;
  * @contexts: [lock] live contexts, destroyed on close.
  * @free_jobs: [lock] recycled job objects (allocation-free submit).
  * @ready: [lock] per priority, queues whose head job can run now, FIFO.
+ * @nready: [lock] queues on the @ready lists, all priorities.
  * @work_seq: futex word the idle workers sleep on; bumped by every kick.
  * @sleepers: workers asleep on @work_seq (a kick wakes only if non-zero).
  * @spinner: 1 while one idle worker spins; others sleep at once so a
@@ -87,6 +88,7 @@ struct emu_device {
 	struct emu_list contexts;
 	struct emu_job *free_jobs;
 	struct emu_list ready[EMU_NUM_PRIORITIES];
+	uint32_t nready;
 	atomic_uint work_seq;
 	atomic_uint sleepers;
 	atomic_uint spinner;

@@ -40,7 +40,10 @@ static struct emu_job *emu_queue_head_locked(struct emu_queue *q)
 /*
  * emu_queue_kick_locked() - put @q on its ready list if it can run a job now.
  * Returns true when an engine should be woken (after unlock, with
- * emu_sched_wake()).
+ * emu_sched_wake()): not when this is the only runnable queue and an engine
+ * is spinning, since that one will take it without a system call. (The
+ * spinner cannot miss it: we bump work_seq before reading spinner, it clears
+ * spinner before its futex_wait compares work_seq; seq_cst orders both.)
  */
 bool emu_queue_kick_locked(struct emu_queue *q)
 {
@@ -54,8 +57,9 @@ bool emu_queue_kick_locked(struct emu_queue *q)
 		return false;
 	emu_list_add_tail(&dev->ready[q->ctx->priority], &q->ready_link);
 	q->queued = true;
+	dev->nready++;
 	atomic_fetch_add(&dev->work_seq, 1);
-	return true;
+	return dev->nready > 1 || !atomic_load(&dev->spinner);
 }
 
 /* Wake one sleeping engine, if any sleeps (see the pairing in emu_worker_idle()). */
@@ -75,6 +79,7 @@ static struct emu_queue *emu_sched_pick_locked(struct emu_device *dev)
 		q = emu_container_of(dev->ready[p].next, struct emu_queue, ready_link);
 		emu_list_del(&q->ready_link);
 		q->queued = false;
+		dev->nready--;
 		return q;
 	}
 	return NULL;
@@ -107,21 +112,27 @@ static unsigned int emu_job_complete_locked(struct emu_job *job, int err, bool f
 	old = emu_fence_signal_locked(job, err);
 	for (struct emu_dep *d = job->waiters; d; d = d->next) {
 		if (--d->waiter->pending == 0)
-			*wake |= emu_queue_kick_locked(d->waiter->queue);
+			emu_queue_kick_locked(d->waiter->queue);
 	}
 	job->waiters = NULL;
 	job->queue = NULL;
-	*wake |= emu_queue_kick_locked(q);
+	emu_queue_kick_locked(q);
+	/* This engine takes the next runnable queue itself: wake another only
+	 * when there is more than that. */
+	*wake = dev->nready > 1;
 	return old;
 }
 
-/* Drop what the job held for its run: buffer references, then its fence ref. */
-static void emu_job_retire(struct emu_job *job)
+/*
+ * Drop the job's buffer references once it no longer touches them, before
+ * its fence signals: a waiter that returns then sees freed buffers' memory
+ * already released from MEM_USED.
+ */
+static void emu_job_release_buffers(struct emu_job *job)
 {
 	for (uint32_t i = 0; i < job->nbufs; i++)
 		emu_buffer_put(job->bufs[i]);
 	job->nbufs = 0;
-	accel_fence_put(&job->base);
 }
 
 /* Wait for dev->work_seq to move past @seq: spin if nobody else does, then sleep. */
@@ -185,6 +196,7 @@ static void *emu_worker(void *arg)
 		pthread_mutex_unlock(&dev->lock);
 
 		err = ran ? emu_job_run(job) : -ECANCELED;
+		emu_job_release_buffers(job);
 		/* A cancellation at close is not the job's fault. */
 		fault = ran && err && !(err == -ECANCELED && atomic_load(&dev->closing));
 
@@ -201,7 +213,7 @@ static void *emu_worker(void *arg)
 				emu_sched_wake(dev);
 		}
 		emu_fence_notify(job, old);
-		emu_job_retire(job);
+		accel_fence_put(&job->base);
 		pthread_mutex_lock(&dev->lock);
 	}
 	pthread_mutex_unlock(&dev->lock);
