@@ -149,7 +149,8 @@ def check_pci_dump_list(doc, dump, details="0"):
         expect(d["name"] == slot, f"{slot}: name {d['name']!r}")
         # A recorded machine has no NUMA node or bound driver to report.
         expect(d["numa_node"] is None and d["kernel_driver"] is None,
-               f"{slot}: numa_node/kernel_driver from a dump: {d['numa_node']!r} {d['kernel_driver']!r}")
+               f"{slot}: numa_node/kernel_driver from a dump: "
+               f"{d['numa_node']!r} {d['kernel_driver']!r}")
         if details == "1":
             for k in ("prog_if", "revision", "subsystem_vendor_id", "subsystem_device_id"):
                 expect(d[k] == fields[k], f"{slot}: {k}={d[k]!r}, dump says {fields[k]}")

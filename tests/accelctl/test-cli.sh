@@ -112,6 +112,8 @@ run -j --pci-dump "$h100" device info 18:00.0
 jcheck info_pci_short_slot pci_info "$h100" 0000:18:00.0
 run -j --pci-dump "$h100" device info 0001:9a:00.0
 jcheck info_pci_domain_slot pci_info "$h100" 0001:9a:00.0
+run -j --pci-dump "$h100" device info 0001:9A:00.0
+jcheck info_pci_uppercase_slot pci_info "$h100" 0001:9a:00.0
 
 # --- errors: exit 1, a clear message, nothing on stdout -----------------------
 expect_fail err_no_command 'Usage: accelctl'
@@ -130,7 +132,9 @@ expect_fail err_unknown_drm_node "not found" device info /dev/dri/renderD4095
 expect_fail err_unknown_drm_name "not found" device info drm:/dev/dri/renderD4095
 expect_fail err_not_drm "not a DRM device" device info /dev/null
 expect_fail err_unknown_slot "not found" --pci-dump "$h100" device info 0000:19:00.0
-expect_fail err_slot_not_accelerator "0000:17:00.0 is a PCI bridge \[0604\], not an accelerator" \
+expect_fail err_bad_function "device '0000:18:00.8' not found" --pci-dump "$h100" device info 0000:18:00.8
+expect_fail err_bad_slot_sign "device '18:-0.0' not found" --pci-dump "$h100" device info 18:-0.0
+expect_fail err_slot_not_accelerator "0000:17:00.0 is not an accelerator \(class 0604, PCI bridge\)" \
 	--pci-dump "$h100" device info 17:00.0
 expect_fail err_nic_not_accelerator "not an accelerator" \
 	--pci-dump "$h100" device info 0000:41:00.1

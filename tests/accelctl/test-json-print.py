@@ -44,7 +44,8 @@ for mode in ("compact", "pretty"):
          text.endswith("\n") and (mode == "pretty" or text.count("\n") == 1),
          repr(text[-40:]))
     case(f"{mode}_empty_containers_compact",
-         '"empty_array":[]' in text.replace(" ", "") and '"empty_object":{}' in text.replace(" ", ""),
+         '"empty_array":[]' in text.replace(" ", "")
+         and '"empty_object":{}' in text.replace(" ", ""),
          "an empty array or object spans lines")
     case(f"{mode}_ascii_controls_escaped",
          all(ord(c) >= 0x20 and c != "\x7f" for c in text.replace("\n", "")),
@@ -66,7 +67,8 @@ for mode, doc in docs.items():
          doc["yes"] is True and doc["no"] is False and doc["nothing"] is None
          and doc["null_string"] is None)
     case(f"{mode}_empty_and_nested",
-         doc["empty_array"] == [] and doc["empty_object"] == {} and doc["nested"] == [[{"deep": 3}]])
+         doc["empty_array"] == [] and doc["empty_object"] == {}
+         and doc["nested"] == [[{"deep": 3}]])
 
 if len(docs) == 2:
     case("pretty_equals_compact", docs["pretty"] == docs["compact"])

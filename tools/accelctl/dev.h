@@ -118,8 +118,9 @@ void ac_devlist_free(struct ac_devlist *list);
  * The sources. *_collect() appends every device the source has (zero is
  * not an error); *_find() fills @dev for one name and returns -ENODEV when
  * the source has no such device. Both return other negative errnos after
- * printing why on stderr, except -ENOMEM, which the caller reports. @details asks for the fields that cost more to
- * read (opening the emu device to read its params).
+ * printing why on stderr, except -ENOMEM, which the caller reports.
+ * @details asks for the fields that cost more to read (opening the emu
+ * device to read its params).
  */
 int emu_devices_collect(struct ac_devlist *list, bool details);
 int emu_device_find(const char *name, struct ac_dev *dev);

@@ -313,8 +313,8 @@ int pci_device_find(const char *dump, const char *slot, struct ac_dev *dev)
 	if (!f.found)
 		return -ENODEV;
 	if (!pci_is_accelerator(f.info.vendor_id, f.info.class_id)) {
-		ac_err("%s is a %s [%04x], not an accelerator", canon,
-		       f.info.class_name[0] ? f.info.class_name : "PCI function", f.info.class_id);
+		ac_err("%s is not an accelerator (class %04x, %s)", canon, f.info.class_id,
+		       f.info.class_name[0] ? f.info.class_name : "unknown class");
 		return -EINVAL;
 	}
 	pci_dev_fill(dev, &f.info);
