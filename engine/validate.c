@@ -1048,9 +1048,13 @@ int vaccel_validate(const void *cmdbuf, __u64 size,
 	for (i = 0; i < h.num_packets; i++) {
 		const struct op_desc *d;
 
-		if (off == size)
+		if (off == size) {
+			v.err->packet = VACCEL_VERR_HEADER;
+			v.err->offset = 0;
+			v.err->opcode = 0;
 			return fail(&v, -EINVAL, "num_packets",
 				    "more packets announced than the buffer holds");
+		}
 		/* size and off are multiples of 8: a packet header fits. */
 		memcpy(&pkt.hdr, (const __u8 *)cmdbuf + off, sizeof(pkt.hdr));
 		v.err->packet = i;
