@@ -7,7 +7,8 @@
  * Tolerance: |got - ref| <= (2e-6 sqrt(K) + 2e-7) * mag, where mag is
  * |alpha| sum_k |a||b| + |beta c| + |bias|: float accumulation error grows
  * like sqrt(K) eps relative to the sum of magnitudes (not to |C|, which may
- * cancel). A single wrong or missing product term is ~mag/K, far above it.
+ * cancel), plus half an ulp of the activation's output. A single wrong or
+ * missing product term is ~mag/K, far above it.
  */
 #include "engine_test.h"
 
@@ -143,7 +144,8 @@ static void gemm_check(const struct gemm_case *gc, const char *what)
 				v = act_ref(gc->act, v);
 				et_err_add(&err, (long)((bi * gc->m + i) * gc->n + j),
 					   at3(&e, &pkt.c, bi, i, j), v,
-					   (2e-6 * sqrt(gc->k) + 2e-7) * mag + 1e-30);
+					   (2e-6 * sqrt(gc->k) + 2e-7) * mag + 1.2e-7 * fabs(v) +
+					   1e-30);
 			}
 	ET_ERR_CHECK(err, what);
 	if (err.bad)

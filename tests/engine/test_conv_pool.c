@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_conv_pool.c - CONV2D and POOL against naive NCHW loops in double.
+ *
+ * Random shapes cover groups (1, a divisor, depthwise), stride, dilation,
+ * asymmetric padding, bias and every activation, strided/transposed views.
+ * CONV2D tolerance as for GEMM with K = C/groups * KH * KW:
+ * (2e-6 sqrt(K) + 2e-7) * sum of |terms|, plus half an ulp of the
+ * activation's output (sigmoid of ~0 is ~0.5 whatever the sum's size). POOL: max exact, avg 1e-6 rel.
+ */
+#include "engine_test.h"
+
+static double act_ref(__u32 act, double v)
+{
+	switch (act) {
+	case VACCEL_ACT_RELU: return v > 0 ? v : 0;
+	case VACCEL_ACT_GELU: return 0.5 * v * erfc(-v / sqrt(2.0));
+	case VACCEL_ACT_SILU: return v / (1.0 + exp(-v));
+	case VACCEL_ACT_SIGMOID: return 1.0 / (1.0 + exp(-v));
+	case VACCEL_ACT_TANH: return tanh(v);
+	default: return v;
+	}
+}
+
+static double get4(struct et_env *e, const struct vaccel_tensor *t, __u32 a, __u32 b,
+		   __u32 c, __u32 d)
+{
+	__u32 idx[4] = { a, b, c, d };
+
+	return et_f32(e, t)[et_at(t, idx)];
+}
+
+/* Output extent as the ISA defines it, or 0 when it would be < 1. */
+static __u32 out_extent(__u32 in, __u32 pa, __u32 pb, __u32 k, __u32 dil, __u32 s)
+{
+	long span = (long)in + pa + pb - (long)dil * (k - 1) - 1;
+
+	return span < 0 ? 0 : (__u32)(span / s + 1);
+}
+
+static void test_conv(void)
+{
+	for (int it = 0; it < 150; it++) {
+		struct vaccel_pkt_conv2d pkt;
+		struct et_env e;
+		struct et_err err;
+		__u32 n = (__u32)et_randint(1, 2), g, cg, ocg, h, w, kh, kw, oh, ow;
+		__u32 xd[4], wd[4], yd[4], oc;
+		int ret;
+
+		memset(&pkt, 0, sizeof(pkt));
+		switch (it % 3) {
+		case 0:
+			g = 1;
+			break;
+		case 1:
+			g = (__u32)et_randint(2, 3);
+			break;
+		default:
+			g = (__u32)et_randint(2, 8);	/* depthwise below */
+			break;
+		}
+		cg = it % 3 == 2 ? 1 : (__u32)et_randint(1, 5);
+		ocg = it % 3 == 2 ? (__u32)et_randint(1, 2) : (__u32)et_randint(1, 5);
+		h = (__u32)et_randint(1, 12);
+		w = (__u32)et_randint(1, 70);
+		kh = (__u32)et_randint(1, 4);
+		kw = (__u32)et_randint(1, 4);
+		pkt.stride_h = (__u32)et_randint(1, 3);
+		pkt.stride_w = (__u32)et_randint(1, 3);
+		pkt.dilation_h = (__u32)et_randint(1, 2);
+		pkt.dilation_w = (__u32)et_randint(1, 2);
+		pkt.pad_top = (__u32)et_randint(0, 2);
+		pkt.pad_bottom = (__u32)et_randint(0, 2);
+		pkt.pad_left = (__u32)et_randint(0, 3);
+		pkt.pad_right = (__u32)et_randint(0, 1);
+		oh = out_extent(h, pkt.pad_top, pkt.pad_bottom, kh, pkt.dilation_h, pkt.stride_h);
+		ow = out_extent(w, pkt.pad_left, pkt.pad_right, kw, pkt.dilation_w, pkt.stride_w);
+		if (!oh || !ow) {
+			it--;	/* draw again: no valid output */
+			continue;
+		}
+		pkt.groups = g;
+		pkt.act = (__u32)et_randint(0, VACCEL_ACT_COUNT - 1);
+		et_env_init(&e);
+		xd[0] = n; xd[1] = g * cg; xd[2] = h; xd[3] = w;
+		wd[0] = g * ocg; wd[1] = cg; wd[2] = kh; wd[3] = kw;
+		yd[0] = n; yd[1] = g * ocg; yd[2] = oh; yd[3] = ow;
+		pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 4, xd, et_randint(0, 1));
+		pkt.w = et_tensor(&e, VACCEL_DTYPE_F32, 4, wd, et_randint(0, 1));
+		pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 4, yd, et_randint(0, 1));
+		if (et_randint(0, 1)) {
+			pkt.hdr.flags = VACCEL_CONV_F_BIAS;
+			pkt.bias = et_tensor(&e, VACCEL_DTYPE_F32, 1, &yd[1], et_randint(0, 1));
+		}
+		ret = ET_RUN1(&e, VACCEL_OP_CONV2D, pkt);
+		CHECK(ret == 0, "conv: %d", ret);
+		et_err_init(&err);
+		for (__u32 b = 0; b < n; b++)
+		for (oc = 0; oc < g * ocg; oc++)
+		for (__u32 y = 0; y < oh; y++)
+		for (__u32 x = 0; x < ow; x++) {
+			double sum = 0, mag = 0;
+			__u32 grp = oc / ocg;
+
+			for (__u32 c = 0; c < cg; c++)
+			for (__u32 i = 0; i < kh; i++)
+			for (__u32 j = 0; j < kw; j++) {
+				long ih = (long)y * pkt.stride_h - pkt.pad_top + (long)i * pkt.dilation_h;
+				long iw = (long)x * pkt.stride_w - pkt.pad_left + (long)j * pkt.dilation_w;
+				double t;
+
+				if (ih < 0 || ih >= h || iw < 0 || iw >= w)
+					continue;
+				t = get4(&e, &pkt.x, b, grp * cg + c, (__u32)ih, (__u32)iw) *
+				    get4(&e, &pkt.w, oc, c, i, j);
+				sum += t;
+				mag += fabs(t);
+			}
+			if (pkt.hdr.flags) {
+				__u32 o = oc;
+				double bv = et_f32(&e, &pkt.bias)[et_at(&pkt.bias, &o)];
+
+				sum += bv;
+				mag += fabs(bv);
+			}
+			sum = act_ref(pkt.act, sum);
+			et_err_add(&err, (long)x, get4(&e, &pkt.y, b, oc, y, x), sum,
+				   (2e-6 * sqrt(cg * kh * kw) + 2e-7) * mag + 1.2e-7 * fabs(sum) +
+				   1e-30);
+		}
+		ET_ERR_CHECK(err, "conv2d");
+		if (err.bad)
+			fprintf(stderr, "  n %u g %u cg %u ocg %u h %u w %u k %ux%u s %u,%u d %u,%u "
+				"pad t%u b%u l%u r%u act %u\n", n, g, cg, ocg, h, w, kh, kw,
+				pkt.stride_h, pkt.stride_w, pkt.dilation_h, pkt.dilation_w,
+				pkt.pad_top, pkt.pad_bottom, pkt.pad_left, pkt.pad_right, pkt.act);
+		et_env_fini(&e);
+	}
+}
+
+/* Does every window along one axis overlap the unpadded input? */
+static bool windows_overlap(__u32 in, __u32 out, __u32 k, __u32 s, __u32 d, __u32 pad)
+{
+	for (__u32 o = 0; o < out; o++) {
+		bool hit = false;
+
+		for (__u32 i = 0; i < k; i++) {
+			long p = (long)o * s - pad + (long)i * d;
+
+			hit |= p >= 0 && p < in;
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+static void test_pool(void)
+{
+	for (int it = 0; it < 120; it++) {
+		struct vaccel_pkt_pool pkt;
+		struct et_env e;
+		struct et_err err;
+		__u32 n = (__u32)et_randint(1, 2), c = (__u32)et_randint(1, 3);
+		__u32 h = (__u32)et_randint(1, 12), w = (__u32)et_randint(1, 40), oh, ow;
+		__u32 xd[4], yd[4];
+		bool negative = it % 3 == 0;
+		int ret;
+
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.op = (__u32)(it % 2);
+		pkt.hdr.flags = pkt.op == VACCEL_POOL_AVG && et_randint(0, 1) ? VACCEL_POOL_F_COUNT_PAD : 0;
+		pkt.kernel_h = (__u32)et_randint(1, 4);
+		pkt.kernel_w = (__u32)et_randint(1, 4);
+		pkt.stride_h = (__u32)et_randint(1, 3);
+		pkt.stride_w = (__u32)et_randint(1, 3);
+		pkt.dilation_h = (__u32)et_randint(1, 2);
+		pkt.dilation_w = (__u32)et_randint(1, 2);
+		pkt.pad_top = (__u32)et_randint(0, 2);
+		pkt.pad_bottom = (__u32)et_randint(0, 2);
+		pkt.pad_left = (__u32)et_randint(0, 2);
+		pkt.pad_right = (__u32)et_randint(0, 2);
+		oh = out_extent(h, pkt.pad_top, pkt.pad_bottom, pkt.kernel_h, pkt.dilation_h,
+				pkt.stride_h);
+		ow = out_extent(w, pkt.pad_left, pkt.pad_right, pkt.kernel_w, pkt.dilation_w,
+				pkt.stride_w);
+		if (!oh || !ow ||
+		    !windows_overlap(h, oh, pkt.kernel_h, pkt.stride_h, pkt.dilation_h, pkt.pad_top) ||
+		    !windows_overlap(w, ow, pkt.kernel_w, pkt.stride_w, pkt.dilation_w, pkt.pad_left)) {
+			it--;
+			continue;
+		}
+		et_env_init(&e);
+		xd[0] = n; xd[1] = c; xd[2] = h; xd[3] = w;
+		yd[0] = n; yd[1] = c; yd[2] = oh; yd[3] = ow;
+		pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 4, xd, et_randint(0, 1));
+		if (negative) {
+			/* All inputs < 0: a max that let padding in would return 0. */
+			float *p = et_f32(&e, &pkt.x);
+
+			for (size_t k = 0; k < e.bufs[pkt.x.buf].size / 4; k++)
+				p[k] = p[k] - 3.0f;
+		}
+		pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 4, yd, et_randint(0, 1));
+		ret = ET_RUN1(&e, VACCEL_OP_POOL, pkt);
+		CHECK(ret == 0, "pool: %d", ret);
+		et_err_init(&err);
+		for (__u32 b = 0; b < n; b++)
+		for (__u32 ch = 0; ch < c; ch++)
+		for (__u32 y = 0; y < oh; y++)
+		for (__u32 x = 0; x < ow; x++) {
+			double max = -INFINITY, sum = 0, ref;
+			int cnt = 0;
+
+			for (__u32 i = 0; i < pkt.kernel_h; i++)
+			for (__u32 j = 0; j < pkt.kernel_w; j++) {
+				long ih = (long)y * pkt.stride_h - pkt.pad_top + (long)i * pkt.dilation_h;
+				long iw = (long)x * pkt.stride_w - pkt.pad_left + (long)j * pkt.dilation_w;
+				double v;
+
+				if (ih < 0 || ih >= h || iw < 0 || iw >= w)
+					continue;
+				v = get4(&e, &pkt.x, b, ch, (__u32)ih, (__u32)iw);
+				max = fmax(max, v);
+				sum += v;
+				cnt++;
+			}
+			if (pkt.op == VACCEL_POOL_MAX)
+				ref = max;
+			else if (pkt.hdr.flags & VACCEL_POOL_F_COUNT_PAD)
+				ref = sum / (pkt.kernel_h * pkt.kernel_w);
+			else
+				ref = sum / cnt;
+			et_err_add(&err, (long)x, get4(&e, &pkt.y, b, ch, y, x), ref,
+				   pkt.op == VACCEL_POOL_MAX ? 0.0 : 1e-6 * fabs(ref) + 1e-30);
+		}
+		ET_ERR_CHECK(err, "pool");
+		if (err.bad)
+			fprintf(stderr, "  op %u flags %u k %ux%u s %u,%u d %u,%u pad t%u b%u l%u r%u\n",
+				pkt.op, pkt.hdr.flags, pkt.kernel_h, pkt.kernel_w, pkt.stride_h,
+				pkt.stride_w, pkt.dilation_h, pkt.dilation_w, pkt.pad_top,
+				pkt.pad_bottom, pkt.pad_left, pkt.pad_right);
+		et_env_fini(&e);
+	}
+}
+
+int main(void)
+{
+	et_seed_env(31337);
+	RUN_CASE(test_conv);
+	RUN_CASE(test_pool);
+	HARNESS_EXIT();
+}
