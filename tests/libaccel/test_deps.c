@@ -34,7 +34,8 @@ static void check_pair(struct accel_queue *qa, struct accel_queue *qb, const cha
 	tl_copy(&cb, 2, 0, 1, 0, N_OUT);
 	CHECK(tl_submit(qb, &cb, bufs, 3, &fa, 1, &fb) == 0, "%s: B", what);
 	CHECK(fb && accel_fence_wait(fb, -1) == 0, "%s: wait B", what);
-	CHECK(fa && accel_fence_status(fa) == 0, "%s: A done when B is", what);
+	CHECK(fa && accel_fence_status(fa) == 0, "%s: A done when B is: %d", what,
+	      fa ? accel_fence_status(fa) : 0);
 	for (uint32_t i = 0; i < N_OUT; i++)
 		bad += y[i] != 3.0f;
 	CHECK(bad == 0, "%s: B read %zu elements before A wrote them", what, bad);
