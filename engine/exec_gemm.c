@@ -14,7 +14,7 @@
  * before the next starts, so the checkpoint hook runs only between tiles,
  * never while a partially summed C tile will still be re-read.
  *
- * Stack: the B slice is KC x NR floats, 16 KiB in userspace and 1 KiB in
+ * Stack: the B slice is KC x NR floats, 16 KiB in userspace and 512 B in
  * the kernel, whose stacks are small.
  */
 #include "exec_internal.h"
@@ -23,7 +23,7 @@
 #define GEMM_NR 16
 #define GEMM_MC 96
 #ifdef __KERNEL__
-#define GEMM_KC 16
+#define GEMM_KC 8
 #else
 #define GEMM_KC 256
 #endif
