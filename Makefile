@@ -39,7 +39,8 @@ $(FUZZ_DIR)/build.ninja:
 build: deps $(MESON_DIR)/build.ninja
 	ninja -C $(MESON_DIR)
 	@mkdir -p $(BIN_DIR)
-	@for b in $(BINARIES); do install -m 0755 $(MESON_DIR)/$$b $(BIN_DIR)/; done
+	@# symlinks: the binaries find libaccel.so through their $$ORIGIN-relative rpath
+	@for b in $(BINARIES); do ln -sfr $(MESON_DIR)/$$b $(BIN_DIR)/; done
 
 demo: build
 	$(BIN_DIR)/accel-mlp-demo
