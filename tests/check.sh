@@ -46,13 +46,15 @@ esac
 
 # libFuzzer targets, each for a bounded time, seeded from tests/fuzz/corpus/.
 for fuzzer in "$fuzz_dir"/tests/fuzz/fuzz-*; do
-	[ -x "$fuzzer" ] || continue
+	# Only the fuzzer binaries: meson also leaves fuzz-*.p object folders here.
+	[ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
 	name=$(basename "$fuzzer")
 	corpus=$(mktemp -d)
 	seeds="$root/tests/fuzz/corpus/$name"
+	[ -d "$seeds" ] || seeds=
 	echo "=== fuzz: $name for ${fuzz_secs}s"
 	if "$fuzzer" -max_total_time="$fuzz_secs" -print_final_stats=1 \
-		-artifact_prefix="$fuzz_dir/$name-" "$corpus" ${seeds:+$( [ -d "$seeds" ] && echo "$seeds")} \
+		-artifact_prefix="$fuzz_dir/$name-" "$corpus" $seeds \
 		>"$fuzz_dir/$name.log" 2>&1; then
 		echo "fuzz $name OK" >>"$tally"
 		grep -E "stat::number_of_executed_units|stat::peak_rss" "$fuzz_dir/$name.log"
