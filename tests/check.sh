@@ -70,5 +70,6 @@ grep -E " (FAIL)$" "$tally" | sed 's/^/FAILED: /'
 passed=$(grep -c " OK$" "$tally")
 failed=$(grep -c " FAIL$" "$tally")
 skipped=$(grep -c " SKIP$" "$tally")
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -60,6 +60,12 @@ int accel_device_enumerate(struct accel_device_desc *out, int max);
  * -ENODEV if no backend knows the name.
  */
 int accel_device_open(const char *name, struct accel_device **out);
+/**
+ * accel_device_close() - end the client, as closing a DRM fd does: jobs not
+ * yet started signal -ECANCELED, every context and buffer still open is
+ * freed (their pointers must not be used again, not even to free them);
+ * fence references stay valid until accel_fence_put().
+ */
 void accel_device_close(struct accel_device *dev);
 
 /**
