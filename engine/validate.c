@@ -120,28 +120,6 @@ static int fail(struct vctx *v, int err, const char *field, const char *reason)
 	return err;
 }
 
-/* Every packet, so one aligned copy can hold any of them. */
-union vpkt {
-	struct vaccel_pkt_header hdr;
-	struct vaccel_pkt_nop nop;
-	struct vaccel_pkt_timestamp timestamp;
-	struct vaccel_pkt_fence fence;
-	struct vaccel_pkt_copy copy;
-	struct vaccel_pkt_fill fill;
-	struct vaccel_pkt_gemm gemm;
-	struct vaccel_pkt_conv2d conv;
-	struct vaccel_pkt_unary unary;
-	struct vaccel_pkt_binary binary;
-	struct vaccel_pkt_fused fused;
-	struct vaccel_pkt_reduce reduce;
-	struct vaccel_pkt_softmax softmax;
-	struct vaccel_pkt_norm norm;
-	struct vaccel_pkt_transpose transpose;
-	struct vaccel_pkt_gather gather;
-	struct vaccel_pkt_pool pool;
-	__u64 align;
-};
-
 /* ---- tensors ---------------------------------------------------------- */
 
 /* Which dtypes an operand accepts. */
@@ -354,7 +332,7 @@ static int check_work(struct vctx *v, const __u64 *f, __u32 n, const char *field
 
 /* ---- per-opcode checks ------------------------------------------------ */
 
-static int check_nop(struct vctx *v, const union vpkt *p)
+static int check_nop(struct vctx *v, const union vaccel_pkt *p)
 {
 	return 0;
 }
@@ -373,18 +351,18 @@ static int check_u64_slot(struct vctx *v, __u32 buf, __u32 pad, __u64 offset)
 	return 0;
 }
 
-static int check_timestamp(struct vctx *v, const union vpkt *p)
+static int check_timestamp(struct vctx *v, const union vaccel_pkt *p)
 {
 	return check_u64_slot(v, p->timestamp.buf, p->timestamp.pad,
 			      p->timestamp.offset);
 }
 
-static int check_fence(struct vctx *v, const union vpkt *p)
+static int check_fence(struct vctx *v, const union vaccel_pkt *p)
 {
 	return check_u64_slot(v, p->fence.buf, p->fence.pad, p->fence.offset);
 }
 
-static int check_copy(struct vctx *v, const union vpkt *p)
+static int check_copy(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_copy *c = &p->copy;
 	int ret;
@@ -399,7 +377,7 @@ static int check_copy(struct vctx *v, const union vpkt *p)
 	return ret;
 }
 
-static int check_fill(struct vctx *v, const union vpkt *p)
+static int check_fill(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_fill *f = &p->fill;
 	__u32 bits;
@@ -414,7 +392,7 @@ static int check_fill(struct vctx *v, const union vpkt *p)
 	return 0;
 }
 
-static int check_gemm(struct vctx *v, const union vpkt *p)
+static int check_gemm(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_gemm *g = &p->gemm;
 	const struct vaccel_tensor *a = &g->a, *b = &g->b, *c = &g->c;
@@ -501,7 +479,7 @@ static __u64 window_out(__u32 in, __u32 pad0, __u32 pad1, __u32 k, __u32 dil,
 	return (padded - span) / stride + 1;
 }
 
-static int check_conv2d(struct vctx *v, const union vpkt *p)
+static int check_conv2d(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_conv2d *c = &p->conv;
 	const struct vaccel_tensor *x = &c->x, *w = &c->w, *y = &c->y;
@@ -565,7 +543,7 @@ static int check_conv2d(struct vctx *v, const union vpkt *p)
 	return check_work(v, work, 7, "y");
 }
 
-static int check_unary(struct vctx *v, const union vpkt *p)
+static int check_unary(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_unary *u = &p->unary;
 	int ret;
@@ -578,7 +556,7 @@ static int check_unary(struct vctx *v, const union vpkt *p)
 	return check_same_shape(v, &u->y, T_Y, &u->x);
 }
 
-static int check_binary(struct vctx *v, const union vpkt *p)
+static int check_binary(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_binary *b = &p->binary;
 	int ret;
@@ -671,7 +649,7 @@ static int check_fused_inst_zero(struct vctx *v, const struct vaccel_fused_inst 
 	return 0;
 }
 
-static int check_fused(struct vctx *v, const union vpkt *p)
+static int check_fused(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_fused *fu = &p->fused;
 	__u32 i, written = 0;
@@ -710,7 +688,7 @@ static int check_fused(struct vctx *v, const union vpkt *p)
 	return 0;
 }
 
-static int check_reduce(struct vctx *v, const union vpkt *p)
+static int check_reduce(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_reduce *r = &p->reduce;
 	__u32 i;
@@ -736,7 +714,7 @@ static int check_reduce(struct vctx *v, const union vpkt *p)
 	return 0;
 }
 
-static int check_softmax(struct vctx *v, const union vpkt *p)
+static int check_softmax(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_softmax *s = &p->softmax;
 	int ret;
@@ -764,7 +742,7 @@ static int check_norm_param(struct vctx *v, const struct vaccel_tensor *t,
 	return ret;
 }
 
-static int check_norm(struct vctx *v, const union vpkt *p)
+static int check_norm(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_norm *nm = &p->norm;
 	bool has_scale = nm->hdr.flags & VACCEL_NORM_F_SCALE;
@@ -800,7 +778,7 @@ static int check_norm(struct vctx *v, const union vpkt *p)
 	return check_same_shape(v, &nm->y, T_Y, &nm->x);
 }
 
-static int check_transpose(struct vctx *v, const union vpkt *p)
+static int check_transpose(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_transpose *t = &p->transpose;
 	__u32 i, seen = 0;
@@ -832,7 +810,7 @@ static int check_transpose(struct vctx *v, const union vpkt *p)
 	return 0;
 }
 
-static int check_gather(struct vctx *v, const union vpkt *p)
+static int check_gather(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_gather *g = &p->gather;
 	const struct vaccel_tensor *x = &g->x, *ix = &g->indices, *y = &g->y;
@@ -924,7 +902,7 @@ static int pool_axis_error(struct vctx *v, int how, const char *pad0,
 	return 0;
 }
 
-static int check_pool(struct vctx *v, const union vpkt *p)
+static int check_pool(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_pool *pl = &p->pool;
 	const struct vaccel_tensor *x = &pl->x, *y = &pl->y;
@@ -980,7 +958,7 @@ static int check_pool(struct vctx *v, const union vpkt *p)
 struct op_desc {
 	__u32 size;		/* sizeof the packet struct */
 	__u16 flags;		/* valid hdr.flags bits */
-	int (*check)(struct vctx *v, const union vpkt *p);
+	int (*check)(struct vctx *v, const union vaccel_pkt *p);
 };
 
 static const struct op_desc op_table[VACCEL_OP_COUNT] = {
@@ -1031,7 +1009,7 @@ int vaccel_validate(const void *cmdbuf, __u64 size,
 	struct vaccel_verror scratch;
 	struct vaccel_cmdbuf_header h;
 	struct vctx v = { .bufs = bufs, .nbufs = nbufs, .err = err ? err : &scratch };
-	union vpkt pkt;
+	union vaccel_pkt pkt;
 	__u64 off;
 	__u32 i;
 	int ret;

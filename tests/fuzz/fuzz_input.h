@@ -17,24 +17,6 @@
 
 #define FUZZ_MAX_BUFS 4
 
-union fuzz_pkt {
-	union vpkt_any any;
-	struct vaccel_pkt_header hdr;
-	struct vaccel_pkt_copy copy;
-	struct vaccel_pkt_fill fill;
-	struct vaccel_pkt_gemm gemm;
-	struct vaccel_pkt_conv2d conv;
-	struct vaccel_pkt_unary unary;
-	struct vaccel_pkt_binary binary;
-	struct vaccel_pkt_fused fused;
-	struct vaccel_pkt_reduce reduce;
-	struct vaccel_pkt_softmax softmax;
-	struct vaccel_pkt_norm norm;
-	struct vaccel_pkt_transpose transpose;
-	struct vaccel_pkt_gather gather;
-	struct vaccel_pkt_pool pool;
-};
-
 static inline uint32_t fuzz_nbufs(uint8_t b0)
 {
 	return 1 + (b0 & 3u);

@@ -46,7 +46,7 @@ static uint64_t count(const struct vaccel_tensor *t)
 }
 
 /* Rough element-operation count of one accepted packet. */
-static uint64_t packet_work(const union fuzz_pkt *p)
+static uint64_t packet_work(const union vaccel_pkt *p)
 {
 	uint64_t w;
 
@@ -97,7 +97,7 @@ static uint64_t packet_work(const union fuzz_pkt *p)
 static uint64_t cmdbuf_work(const uint8_t *cb, uint64_t size)
 {
 	struct vaccel_cmdbuf_header h;
-	union fuzz_pkt p;
+	union vaccel_pkt p;
 	uint64_t off = sizeof(h), w = 0;
 	uint32_t i;
 

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (op = 0; op < VACCEL_OP_COUNT; op++) {
-		union vpkt_any p;
+		union vaccel_pkt p;
 		uint8_t prefix[1 + 2 * FUZZ_MAX_BUFS];
 		uint64_t size;
 		char path[4096];

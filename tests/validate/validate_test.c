@@ -69,10 +69,10 @@ static void set_sizes(struct vaccel_engine_buffer *b, uint64_t size)
  * Validate [NOP, @p, NOP] with every buffer @bufsize bytes; a refusal must
  * name packet 1 at offset 16 + 8.
  */
-static void expect_pkt(const char *what, const union vpkt_any *p, uint64_t bufsize,
+static void expect_pkt(const char *what, const union vaccel_pkt *p, uint64_t bufsize,
 		       int err, const char *field)
 {
-	union vpkt_any pk[3];
+	union vaccel_pkt pk[3];
 	struct vaccel_engine_buffer b[VPKT_NBUFS];
 	struct vaccel_verror ve;
 	struct want w = { err, field, 1, 16 + 8, p->hdr.opcode };
@@ -154,7 +154,7 @@ static const struct odesc ops[] = {
 
 #define NOPS ((int)(sizeof(ops) / sizeof(ops[0])))
 
-static struct vaccel_tensor *tensor_at(union vpkt_any *p, const struct tdesc *t)
+static struct vaccel_tensor *tensor_at(union vaccel_pkt *p, const struct tdesc *t)
 {
 	return (struct vaccel_tensor *)((char *)p + t->off);
 }
@@ -178,7 +178,7 @@ static const char *fld(const struct tdesc *t, const char *suffix, int idx)
 
 static void test_every_opcode_valid(void)
 {
-	union vpkt_any p;
+	union vaccel_pkt p;
 	int i;
 
 	for (i = 0; i < NOPS; i++) {
@@ -189,7 +189,7 @@ static void test_every_opcode_valid(void)
 }
 
 /* Bytes each buffer must hold for the base packet of @op (vpkt.h bounds). */
-static void needed_sizes(const union vpkt_any *p, const struct odesc *o,
+static void needed_sizes(const union vaccel_pkt *p, const struct odesc *o,
 			 uint64_t *need, const char **who)
 {
 	int i;
@@ -205,7 +205,7 @@ static void needed_sizes(const union vpkt_any *p, const struct odesc *o,
 	}
 	for (i = 0; i < o->nt; i++) {
 		const struct vaccel_tensor *t =
-			tensor_at((union vpkt_any *)p, &o->t[i]);
+			tensor_at((union vaccel_pkt *)p, &o->t[i]);
 
 		need[t->buf] = (uint64_t)vpkt_tensor_need(t);
 		who[t->buf] = o->t[i].name;
@@ -214,7 +214,7 @@ static void needed_sizes(const union vpkt_any *p, const struct odesc *o,
 
 static void test_exact_buffer_boundary(void)
 {
-	union vpkt_any pk[1];
+	union vaccel_pkt pk[1];
 	struct vaccel_engine_buffer b[VPKT_NBUFS];
 	struct vaccel_verror ve;
 	uint64_t need[VPKT_NBUFS], size;
@@ -247,7 +247,7 @@ static void test_exact_buffer_boundary(void)
 /* Every opcode in one command buffer; then an error in packet 10 is found. */
 static void test_stream_of_all_opcodes(void)
 {
-	static union vpkt_any pk[VACCEL_OP_COUNT];
+	static union vaccel_pkt pk[VACCEL_OP_COUNT];
 	struct vaccel_engine_buffer b[VPKT_NBUFS];
 	struct vaccel_verror ve;
 	uint64_t size, off = 16;
@@ -300,7 +300,7 @@ static const char *overflow_field(const struct tdesc *td, const struct vaccel_te
 
 static void test_operand_mutations(void)
 {
-	union vpkt_any base, p;
+	union vaccel_pkt base, p;
 	int i, k, d;
 
 	for (i = 0; i < NOPS; i++) {
@@ -419,7 +419,7 @@ static const uint16_t valid_flags[VACCEL_OP_COUNT] = {
 
 static void test_packet_header_mutations(void)
 {
-	union vpkt_any base, p;
+	union vaccel_pkt base, p;
 	int i, bit;
 
 	for (i = 0; i < NOPS; i++) {
@@ -438,7 +438,7 @@ static void test_packet_header_mutations(void)
 		p = base;
 		p.hdr.size -= 8;
 		{
-			union vpkt_any pk[3];
+			union vaccel_pkt pk[3];
 			struct vaccel_engine_buffer b[VPKT_NBUFS];
 			struct vaccel_verror ve;
 			uint64_t size;
@@ -489,7 +489,7 @@ static void run_raw(const char *what, const void *cb, uint64_t size, int err,
 
 static void test_cmdbuf_header(void)
 {
-	union vpkt_any pk[3];
+	union vaccel_pkt pk[3];
 	struct vaccel_cmdbuf_header *h = (void *)cmdbuf_mem;
 	struct vaccel_engine_buffer b[VPKT_NBUFS];
 	struct vaccel_verror ve;
@@ -556,7 +556,7 @@ static void test_cmdbuf_header(void)
 
 static void test_overflow(void)
 {
-	union vpkt_any base, p;
+	union vaccel_pkt base, p;
 
 	vpkt_base(&base, VACCEL_OP_UNARY);
 	/* (2-1) * 2^62 elements * 4 bytes = 2^64: wraps to 0 if unchecked. */
@@ -616,7 +616,7 @@ static void test_overflow(void)
 /* ---- per-opcode fields and shape rules ---------------------------------- */
 
 /*
- * CASES(X): X(name, opcode, mutation on union vpkt_any *p, errno, field).
+ * CASES(X): X(name, opcode, mutation on union vaccel_pkt *p, errno, field).
  * Each starts from vpkt_base(opcode) and changes one thing.
  */
 #define F32(f) vpkt_f32_bits(f)
@@ -886,7 +886,7 @@ static void test_overflow(void)
 	X(pool_taps_miss_w, POOL, pool_dilated_w(p), -EINVAL, "dilation_w")
 
 /* 32 instructions: two loads, then 30 alternating adds into r2. */
-static void fill_insts(union vpkt_any *p)
+static void fill_insts(union vaccel_pkt *p)
 {
 	int i;
 
@@ -900,7 +900,7 @@ static void fill_insts(union vpkt_any *p)
  * window starts at -1 and samples rows -1 and 1, which hit the input only
  * when H = 2.
  */
-static void pool_dilated(union vpkt_any *p, uint32_t h)
+static void pool_dilated(union vaccel_pkt *p, uint32_t h)
 {
 	p->pool.x = VT(0, 0, 1, 2, h, 6);
 	p->pool.kernel_h = 2;
@@ -912,7 +912,7 @@ static void pool_dilated(union vpkt_any *p, uint32_t h)
 
 /* Width 2, 3 taps 3 apart, pads 4/2, stride 3: windows start at -4 (taps
  * -4, -1, 2: miss). */
-static void pool_dilated_w(union vpkt_any *p)
+static void pool_dilated_w(union vaccel_pkt *p)
 {
 	p->pool.x = VT(0, 0, 1, 2, 6, 2);
 	p->pool.kernel_w = 3;
@@ -925,13 +925,13 @@ static void pool_dilated_w(union vpkt_any *p)
 }
 
 #define X_FN(name, op, stmt, e, f) \
-	static void mut_##name(union vpkt_any *p) { stmt; }
+	static void mut_##name(union vaccel_pkt *p) { stmt; }
 CASES(X_FN)
 
 struct field_case {
 	const char *name;
 	uint32_t op;
-	void (*mut)(union vpkt_any *p);
+	void (*mut)(union vaccel_pkt *p);
 	int err;
 	const char *field;
 };
@@ -945,7 +945,7 @@ static void test_field_cases(void)
 
 	for (i = 0; i < sizeof(field_cases) / sizeof(field_cases[0]); i++) {
 		const struct field_case *c = &field_cases[i];
-		union vpkt_any p;
+		union vaccel_pkt p;
 
 		vpkt_base(&p, c->op);
 		c->mut(&p);
@@ -956,7 +956,7 @@ static void test_field_cases(void)
 /* Too many padded windows to check one by one: refused, not slow. */
 static void test_pool_many_padded_windows(void)
 {
-	union vpkt_any p;
+	union vaccel_pkt p;
 
 	vpkt_base(&p, VACCEL_OP_POOL);
 	p.pool.x = VT(0, 0, 1, 2, 1, 6);

@@ -16,27 +16,6 @@
 
 #define VPKT_NBUFS 4
 
-union vpkt_any {
-	struct vaccel_pkt_header hdr;
-	struct vaccel_pkt_nop nop;
-	struct vaccel_pkt_timestamp timestamp;
-	struct vaccel_pkt_fence fence;
-	struct vaccel_pkt_copy copy;
-	struct vaccel_pkt_fill fill;
-	struct vaccel_pkt_gemm gemm;
-	struct vaccel_pkt_conv2d conv;
-	struct vaccel_pkt_unary unary;
-	struct vaccel_pkt_binary binary;
-	struct vaccel_pkt_fused fused;
-	struct vaccel_pkt_reduce reduce;
-	struct vaccel_pkt_softmax softmax;
-	struct vaccel_pkt_norm norm;
-	struct vaccel_pkt_transpose transpose;
-	struct vaccel_pkt_gather gather;
-	struct vaccel_pkt_pool pool;
-	uint64_t align;
-};
-
 /* Element sizes from the dtype comments of vaccel_isa.h (test's own copy). */
 static inline uint64_t vpkt_esize(uint32_t dtype)
 {
@@ -101,7 +80,7 @@ static inline uint32_t vpkt_f32_bits(float f)
 }
 
 /* Fill @p with the base (valid) packet of @op; returns its size. */
-static inline uint32_t vpkt_base(union vpkt_any *p, uint32_t op)
+static inline uint32_t vpkt_base(union vaccel_pkt *p, uint32_t op)
 {
 	memset(p, 0, sizeof(*p));
 	p->hdr.opcode = (uint16_t)op;
@@ -271,7 +250,7 @@ static inline uint32_t vpkt_base(union vpkt_any *p, uint32_t op)
  * Append a command buffer (header, then @n packets) to @out, which must be
  * 8-byte aligned and large enough; returns its size in bytes.
  */
-static inline uint64_t vpkt_cmdbuf(void *out, const union vpkt_any *pkts,
+static inline uint64_t vpkt_cmdbuf(void *out, const union vaccel_pkt *pkts,
 				   uint32_t n)
 {
 	struct vaccel_cmdbuf_header h = {

@@ -640,6 +640,34 @@ struct vaccel_pkt_pool {
 	struct vaccel_tensor y;
 };
 
+/**
+ * union vaccel_pkt - any packet of this ISA version.
+ *
+ * Large and aligned enough for every packet, so a decoder can copy a packet
+ * (of hdr.size bytes, at most sizeof(union vaccel_pkt)) into one and read it
+ * through the member hdr.opcode names; builders can fill one the same way.
+ */
+union vaccel_pkt {
+	struct vaccel_pkt_header hdr;
+	struct vaccel_pkt_nop nop;
+	struct vaccel_pkt_timestamp timestamp;
+	struct vaccel_pkt_fence fence;
+	struct vaccel_pkt_copy copy;
+	struct vaccel_pkt_fill fill;
+	struct vaccel_pkt_gemm gemm;
+	struct vaccel_pkt_conv2d conv;
+	struct vaccel_pkt_unary unary;
+	struct vaccel_pkt_binary binary;
+	struct vaccel_pkt_fused fused;
+	struct vaccel_pkt_reduce reduce;
+	struct vaccel_pkt_softmax softmax;
+	struct vaccel_pkt_norm norm;
+	struct vaccel_pkt_transpose transpose;
+	struct vaccel_pkt_gather gather;
+	struct vaccel_pkt_pool pool;
+	__u64 align;
+};
+
 #if defined(__cplusplus)
 }
 #endif
