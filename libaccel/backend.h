@@ -129,7 +129,15 @@ int accel_registry_open(const char *name, struct accel_device **out);
 void accel_error_set(uint32_t packet, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The emu backend's vtable, the only backend so far. */
+/**
+ * accel_error_set_verror() - record a validator error the way every backend
+ * words it: "packet N (OPCODE) field F: reason", or "header field F: reason".
+ */
+struct vaccel_verror;
+void accel_error_set_verror(const struct vaccel_verror *ve);
+
+/* The backends' vtables, in registry order. */
 extern const struct accel_backend_ops accel_emu_ops;
+extern const struct accel_backend_ops accel_drm_ops;
 
 #endif /* LIBACCEL_BACKEND_H */

@@ -4,7 +4,8 @@
  * by name.
  *
  * Names: a backend claims a name with its match() hook ("emu", "emu0" for
- * the in-process device). The default device is $ACCEL_DEVICE when set and
+ * the in-process device; a node path such as "/dev/dri/renderD128" for the
+ * kernel device, backend "drm"). The default device is $ACCEL_DEVICE when set and
  * non-empty, else "emu", so one conformance binary runs against any backend.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 /* Order matters: enumerate lists devices in this order, emu first. */
 static const struct accel_backend_ops *const registry_backends[] = {
 	&accel_emu_ops,
+	&accel_drm_ops,
 };
 
 #define REGISTRY_NUM_BACKENDS (sizeof(registry_backends) / sizeof(registry_backends[0]))

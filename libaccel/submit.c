@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <drm/vaccel_drm.h>
+#include "vaccel_engine.h"
 
 #include "backend.h"
 
@@ -28,6 +29,18 @@ void accel_error_set(uint32_t packet, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(submit_last_error.message, sizeof(submit_last_error.message), fmt, ap);
 	va_end(ap);
+}
+
+void accel_error_set_verror(const struct vaccel_verror *ve)
+{
+	const char *field = ve->field ? ve->field : "";
+	const char *reason = ve->reason ? ve->reason : "invalid";
+
+	if (ve->packet == VACCEL_VERR_HEADER)
+		accel_error_set(UINT32_MAX, field, "header field %s: %s", field, reason);
+	else
+		accel_error_set(ve->packet, field, "packet %u (%s) field %s: %s", ve->packet,
+				vaccel_opcode_name(ve->opcode), field, reason);
 }
 
 const struct accel_error_info *accel_last_error(void)

@@ -34,7 +34,8 @@ struct accel_fence;
 /**
  * struct accel_device_desc - one device a backend can open.
  * @name: what accel_device_open() takes: "emu" or "emu0" for the in-process
- *	device, "drm:/dev/dri/renderD128" for a kernel device.
+ *	device, the node path ("/dev/dri/renderD128", "/dev/accel/accel0") for
+ *	a kernel device ("drm:" before the path is accepted too).
  * @backend: "emu", "drm", ...
  * @description: one human line.
  * @reserved: zero.

@@ -94,18 +94,6 @@ static int emu_submit_check_lists(struct emu_device *dev, const struct accel_sub
 	return 0;
 }
 
-static void emu_submit_report(const struct vaccel_verror *ve)
-{
-	const char *field = ve->field ? ve->field : "";
-	const char *reason = ve->reason ? ve->reason : "invalid";
-
-	if (ve->packet == VACCEL_VERR_HEADER)
-		accel_error_set(UINT32_MAX, field, "header field %s: %s", field, reason);
-	else
-		accel_error_set(ve->packet, field, "packet %u (%s) field %s: %s", ve->packet,
-				vaccel_opcode_name(ve->opcode), field, reason);
-}
-
 /* Give back a job that was never queued. */
 static void emu_job_abandon(struct emu_device *dev, struct emu_job *job)
 {
@@ -152,7 +140,7 @@ int emu_queue_submit(struct accel_queue *base, const struct accel_submit *s,
 	}
 	ret = vaccel_validate(job->cmdbuf, job->cmdbuf_size, job->ebufs, s->num_buffers, &ve);
 	if (ret) {
-		emu_submit_report(&ve);
+		accel_error_set_verror(&ve);
 		goto err_abandon;
 	}
 	for (uint32_t i = 0; i < s->num_buffers; i++) {
