@@ -65,6 +65,11 @@ for fuzzer in "$fuzz_dir"/tests/fuzz/fuzz-*; do
 	rm -rf "$corpus"
 done
 
+# The kernel driver in a QEMU VM (tests/vm/): its kselftests, the ioctl
+# fuzzer and unload/reload. Required: a missing module or qemu is a FAIL.
+echo "=== vm: kernel driver tests under QEMU"
+VMTEST_TALLY="$tally" "$root/tests/vm/vmtest.sh" "$meson_dir"
+
 echo "=== results"
 grep -E " (FAIL)$" "$tally" | sed 's/^/FAILED: /'
 passed=$(grep -c " OK$" "$tally")
