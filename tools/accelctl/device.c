@@ -9,12 +9,17 @@
  * device's kind but is unknown is null; fields of other kinds are absent.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "accelctl.h"
+#include "clients.h"
 #include "dev.h"
 #include "json_print.h"
+
+/* The driver whose nodes have per-client usage to show. */
+#define DEVICE_VACCEL_DRIVER "vaccel"
 
 static const char *const dev_kind_names[] = {
 	[AC_DEV_EMU] = "emu",
@@ -112,8 +117,56 @@ static void device_drm_print(const struct ac_dev *dev, bool details)
 	detail_string(base, "error", NULL);
 }
 
-/* One device: its table row, then what its kind adds. */
-static void device_print(const struct ac_dev *dev, bool details)
+/* One optional u64 cell of the clients table: "-" / null when absent. */
+static void device_client_u64(const char *key, bool has, uint64_t value)
+{
+	if (has)
+		print_u64(PRINT_ANY, key, "%-16" PRIu64 " ", value);
+	else
+		print_null(PRINT_ANY, key, "%-16s ", "-");
+}
+
+/*
+ * The clients of a DRM node from fdinfo: a count line, then one indented
+ * row per client in text; a "clients" array of objects in JSON.
+ */
+static void device_clients_print(const struct ac_clients *c)
+{
+	detail_label(PRINT_FP, "clients");
+	print_uint(PRINT_FP, NULL, "%u\n", (unsigned int)c->count);
+	print_uint(PRINT_JSON, "clients_unreadable", "%u", c->unreadable);
+	if (c->unreadable)
+		print_string(PRINT_FP, NULL,
+			     "    (%s)\n", "some processes' fdinfo was not readable: run as root");
+	if (c->count)
+		print_string(PRINT_FP, NULL, "      %s\n",
+			     "PID      COMMAND          CLIENT_ID  ENGINE_COMPUTE_NS "
+			     "TOTAL_SYSTEM     RESIDENT_SYSTEM");
+	open_json_array(PRINT_JSON, "clients", NULL);
+	for (size_t i = 0; i < c->count; i++) {
+		const struct ac_client *cl = &c->v[i];
+
+		open_json_object(NULL);
+		print_string(PRINT_FP, NULL, "%s", "      ");
+		print_int(PRINT_ANY, "pid", "%-8d ", cl->pid);
+		print_string(PRINT_ANY, "command", "%-16s ", cl->command);
+		print_u64(PRINT_ANY, "client_id", "%-10" PRIu64 " ", cl->client_id);
+		/* fdinfo reports nanoseconds and bytes; the keys say so. */
+		if (cl->has_engine)
+			print_u64(PRINT_ANY, "engine_compute_ns", "%-17" PRIu64 " ",
+				  cl->engine_compute_ns);
+		else
+			print_null(PRINT_ANY, "engine_compute_ns", "%-17s ", "-");
+		device_client_u64("total_system_bytes", cl->has_total, cl->total_system);
+		device_client_u64("resident_system_bytes", cl->has_resident, cl->resident_system);
+		print_nl();
+		close_json_object();
+	}
+	close_json_array(PRINT_JSON, NULL);
+}
+
+/* One device: its table row, then what its kind adds (and @clients, if any). */
+static void device_print(const struct ac_dev *dev, bool details, const struct ac_clients *clients)
 {
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "name", "%-20s ", dev->name);
@@ -134,6 +187,8 @@ static void device_print(const struct ac_dev *dev, bool details)
 	}
 	if (details)
 		params_print(&dev->params);
+	if (clients)
+		device_clients_print(clients);
 	close_json_object();
 }
 
@@ -158,7 +213,7 @@ static int device_list(struct accelctl *ac)
 		device_table_header();
 		open_json_array(PRINT_JSON, NULL, NULL);
 		for (size_t i = 0; i < list.count; i++)
-			device_print(&list.devs[i], ac->details);
+			device_print(&list.devs[i], ac->details, NULL);
 		close_json_array(PRINT_JSON, NULL);
 	}
 	ac_devlist_free(&list);
@@ -185,6 +240,8 @@ static int device_find(struct accelctl *ac, const char *name, struct ac_dev *dev
 static int device_info(struct accelctl *ac)
 {
 	const char *name = ac_argv(ac);
+	struct ac_clients clients = { 0 };
+	bool has_clients = false;
 	struct ac_dev dev;
 	int ret;
 
@@ -205,8 +262,18 @@ static int device_info(struct accelctl *ac)
 		ac_err("out of memory");
 	if (ret)
 		return ret;
+	/* Per-client usage: fdinfo of every file open on a vaccel node. */
+	if (dev.kind == AC_DEV_DRM && !dev.drm.error && !strcmp(dev.driver, DEVICE_VACCEL_DRIVER)) {
+		ret = clients_collect("/proc", dev.name, DEVICE_VACCEL_DRIVER, &clients);
+		if (ret) {
+			ac_err("%s: cannot list its clients: %s", dev.name, strerror(-ret));
+			return ret;
+		}
+		has_clients = true;
+	}
 	device_table_header();
-	device_print(&dev, true);
+	device_print(&dev, true, has_clients ? &clients : NULL);
+	clients_free(&clients);
 	return 0;
 }
 
@@ -215,7 +282,8 @@ void device_help(void)
 	fputs("Usage: accelctl [OPTIONS] device { list | info DEV | help }\n"
 	      "  list       every accelerator: libaccel devices, DRM nodes, PCI functions\n"
 	      "  info DEV   everything known about DEV: a libaccel name (emu),\n"
-	      "             a DRM node path (/dev/dri/renderD128) or a PCI slot (0000:18:00.0)\n",
+	      "             a DRM node path (/dev/dri/renderD128) or a PCI slot (0000:18:00.0);\n"
+	      "             for a vaccel node also its clients' usage from /proc/*/fdinfo\n",
 	      stderr);
 }
 
