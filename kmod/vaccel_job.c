@@ -111,6 +111,9 @@ void vaccel_job_free(struct vaccel_job *job)
 {
 	struct vaccel_device *vdev = job->vdev;
 
+	/* Never handed to an engine: discarded with a killed client's queue. */
+	if (!job->fence_inited)
+		atomic64_inc(&vdev->stat_cancelled);
 	vaccel_queue_retire(job->queue, job->seqno, job->base.s_fence->finished.error);
 	drm_sched_job_cleanup(&job->base);
 	vaccel_job_release(job);

@@ -23,8 +23,8 @@
  * The job timeout (module parameter ``job_timeout_ms``) is the scheduler's
  * timeout. When it fires, the handler first looks for progress: a job that
  * has already ended, that has not started executing yet, or that has
- * executed for less than the timeout (it waited for the worker) gets a new
- * period. Otherwise the job is cancelled: its ``cancel`` word is set to
+ * executed for less than half the timeout (the worker was held up) gets a
+ * new period. Otherwise the job is cancelled: its ``cancel`` word is set to
  * -ETIMEDOUT, the engine stops it at its next checkpoint (within about one
  * megaflop of work), its fence ends with ETIMEDOUT and its context is banned
  * (see the contexts section). No reset is needed, so other contexts'
@@ -95,9 +95,12 @@ static enum drm_gpu_sched_stat vaccel_sched_timedout_job(struct drm_sched_job *s
 	u64 timeout_ns = (u64)vdev->job_timeout_ms * NSEC_PER_MSEC;
 	u64 start = atomic64_read(&job->start_ns);
 
+	/* The timer started when the scheduler handed the job over; the
+	 * worker normally starts it microseconds later, so only a job that
+	 * has executed for less than half the period was really held up. */
 	if (!start || dma_fence_is_signaled(&job->fence->base) ||
-	    ktime_get_ns() - start < timeout_ns) {
-		/* Progress: ended, or not yet run a full period. Re-arm. */
+	    ktime_get_ns() - start < timeout_ns / 2) {
+		/* Progress: ended, or held up before it ran. Re-arm. */
 		vaccel_sched_requeue_pending(sched_job);
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}

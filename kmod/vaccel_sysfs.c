@@ -19,8 +19,10 @@
  * - ``clients`` (read-only): open files.
  * - ``jobs_submitted``, ``jobs_completed``, ``jobs_failed``,
  *   ``jobs_timed_out``, ``jobs_cancelled``, ``jobs_inflight`` (read-only):
- *   job counters since load. failed counts faults and timeouts, cancelled
- *   the jobs of banned contexts that never ran.
+ *   job counters since load. ``jobs_failed`` counts faults and timeouts
+ *   (a timeout is in ``jobs_timed_out`` too); ``jobs_cancelled`` counts
+ *   jobs that never ran: those of banned contexts, those discarded when a
+ *   killed client's queues were torn down, and those stopped by unload.
  */
 
 static struct vaccel_device *vaccel_sysfs_vdev(struct device *dev)
