@@ -39,6 +39,8 @@ struct bench_dev {
 
 /** bench_dev_open() - accel_device_open(NULL) plus a context and queue. */
 int bench_dev_open(struct bench_dev *d);
+/** bench_dev_open_named() - the same for device @name (NULL: the default). */
+int bench_dev_open_named(struct bench_dev *d, const char *name);
 void bench_dev_close(struct bench_dev *d);
 
 /**
@@ -117,6 +119,12 @@ double bench_max_rel_diff(const float *a, const float *b, size_t n);
 int bench_gemm(const struct bench_opts *o, struct bench_dev *d);
 int bench_eltwise(const struct bench_opts *o, struct bench_dev *d);
 int bench_submit(const struct bench_opts *o, struct bench_dev *d);
+/*
+ * --kernel-vs-emu: the empty-submit round trip on the kernel node @node
+ * (NULL: $ACCEL_DEVICE or the first drm device) against the emu device.
+ * Returns 0, 1 on an error, 77 when there is no kernel device.
+ */
+int bench_kernel_vs_emu(const struct bench_opts *o, const char *node);
 
 /*
  * The oneDNN side of the elementwise section (bench_dnnl.c): y = relu(x)

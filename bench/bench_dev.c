@@ -11,13 +11,19 @@
 
 int bench_dev_open(struct bench_dev *d)
 {
+	return bench_dev_open_named(d, NULL);
+}
+
+int bench_dev_open_named(struct bench_dev *d, const char *name)
+{
 	struct accel_context_desc desc = { .priority = 0, .num_queues = 1 };
 	int ret;
 
 	memset(d, 0, sizeof(*d));
-	ret = accel_device_open(NULL, &d->dev);
+	ret = accel_device_open(name, &d->dev);
 	if (ret) {
-		fprintf(stderr, "accel_device_open(default): %s\n", strerror(-ret));
+		fprintf(stderr, "accel_device_open(%s): %s\n", name ? name : "default",
+			strerror(-ret));
 		return ret;
 	}
 	ret = accel_context_create(d->dev, &desc, &d->ctx);

@@ -3,7 +3,11 @@
  * bench_main.c - accel-bench: the machine and environment, then each
  * section, then the table of ratios.
  *
- * usage: accel-bench [--quick]
+ * usage: accel-bench [--quick] [--kernel-vs-emu [NODE]]
+ *
+ * --kernel-vs-emu runs only the empty-submit round trip, on the kernel node
+ * (NODE, $ACCEL_DEVICE or the first one found) against the emu device, and
+ * exits 77 when there is no kernel device.
  *
  * Exit status 0 when every result ours produced matched the peer's, 1
  * otherwise. Times are reported, never judged.
@@ -75,8 +79,10 @@ static int bench_omp_threads(void)
 
 static void bench_usage(FILE *f)
 {
-	fprintf(f, "usage: accel-bench [--quick]\n"
-		   "  --quick  small sizes and few repetitions (a smoke test, not a measurement)\n");
+	fprintf(f, "usage: accel-bench [--quick] [--kernel-vs-emu [NODE]]\n"
+		   "  --quick          small sizes and few repetitions (a smoke test, not a measurement)\n"
+		   "  --kernel-vs-emu  only the empty-submit round trip: kernel node NODE\n"
+		   "                   (default $ACCEL_DEVICE, else the first found) / emu device\n");
 }
 
 int main(int argc, char **argv)
@@ -85,12 +91,17 @@ int main(int argc, char **argv)
 	const dnnl_version_t *dv = dnnl_version();
 	struct bench_dev d;
 	uint64_t engines = 0, isa = 0;
-	int bad = 0;
+	const char *kernel_node = NULL;
+	int bad = 0, kernel_vs_emu = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			o.quick = 1;
 			o.min_secs = 0.0;
+		} else if (!strcmp(argv[i], "--kernel-vs-emu")) {
+			kernel_vs_emu = 1;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				kernel_node = argv[++i];
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			bench_usage(stdout);
 			return 0;
@@ -110,6 +121,13 @@ int main(int argc, char **argv)
 					    "");
 	bench_print_cpu();
 	bench_print_env();
+	if (kernel_vs_emu) {
+		int ret = bench_kernel_vs_emu(&o, kernel_node);
+
+		if (ret == 0)
+			bench_table_print();
+		return ret;
+	}
 	printf("peers: %s, %d threads; oneDNN %d.%d.%d, OpenMP runtime, %d threads\n",
 	       openblas_get_config(), o.blas_threads, dv->major, dv->minor, dv->patch,
 	       o.omp_threads);
