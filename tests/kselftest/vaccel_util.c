@@ -359,3 +359,44 @@ long long vt_module_param(const char *name)
 	fclose(f);
 	return v;
 }
+
+void vt_busy(struct vt_cmdbuf *cb, uint32_t buf, uint32_t n, uint32_t reps)
+{
+	uint64_t nn = (uint64_t)n * n * sizeof(float);
+
+	for (uint32_t i = 0; i < reps; i++)
+		vt_gemm(cb, buf, 0, nn, 2 * nn, n, n, n);
+}
+
+double vt_time_gemm_ms(int fd, uint32_t ctx, uint32_t bo, uint32_t n)
+{
+	struct vt_cmdbuf cb;
+	uint32_t job_error = 0;
+	uint64_t seqno;
+	int64_t t0;
+	int ret;
+
+	vt_cb_init(&cb);
+	vt_busy(&cb, 0, n, 1);
+	t0 = vt_now_ns();
+	ret = vt_submit(fd, ctx, 0, &cb, &bo, 1, &seqno);
+	if (!ret)
+		ret = vt_wait(fd, ctx, 0, seqno, vt_deadline_ms(120000), &job_error);
+	vt_cb_fini(&cb);
+	if (ret)
+		return ret;
+	if (job_error)
+		return -(double)job_error;
+	return (double)(vt_now_ns() - t0) / 1e6;
+}
+
+uint32_t vt_busy_reps(double ms_each, double target_ms, uint64_t max_cmdbuf)
+{
+	uint64_t fit = (max_cmdbuf - sizeof(struct vaccel_cmdbuf_header)) /
+		       sizeof(struct vaccel_pkt_gemm);
+	double reps = ms_each > 0 ? target_ms / ms_each + 1 : (double)fit;
+
+	if (reps > (double)fit)
+		reps = (double)fit;
+	return reps < 1 ? 1 : (uint32_t)reps;
+}

@@ -89,6 +89,22 @@ void vt_gemm(struct vt_cmdbuf *cb, uint32_t buf, uint64_t a_off, uint64_t b_off,
 void vt_binary(struct vt_cmdbuf *cb, uint32_t op, uint32_t ybuf, uint64_t y_off, uint32_t abuf,
 	       uint64_t a_off, uint32_t bbuf, uint64_t b_off, uint32_t n);
 
+/*
+ * Busy work: @reps GEMMs of @n x @n x @n on buffer index @buf, which must hold
+ * three n x n f32 matrices (12 n^2 bytes). Zeros are fine: the time a GEMM
+ * takes does not depend on the values.
+ */
+void vt_busy(struct vt_cmdbuf *cb, uint32_t buf, uint32_t n, uint32_t reps);
+/*
+ * Milliseconds one @n-cubed GEMM takes on queue 0 of @ctx, measured with a
+ * submit and wait, using buffer @bo (12 n^2 bytes); negative errno on failure,
+ * -ETIMEDOUT if the job timeout cancelled it.
+ */
+double vt_time_gemm_ms(int fd, uint32_t ctx, uint32_t bo, uint32_t n);
+/* Repetitions of an @n GEMM lasting @ms_each so a job runs for @target_ms,
+ * within [1, what fits in a command buffer of @max_cmdbuf bytes]. */
+uint32_t vt_busy_reps(double ms_each, double target_ms, uint64_t max_cmdbuf);
+
 /* Deterministic pseudo-random numbers (xorshift32); never seed with 0. */
 uint32_t vt_rand(uint32_t *state);
 /* Uniform in [-1, 1). */

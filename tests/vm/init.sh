@@ -60,7 +60,7 @@ parse() {
 	done
 	[ "${1:-}" = "--" ] && [ $# -ge 2 ] || BAD="no '-- BINARY'"
 	shift
-	CMD="$*"
+	CMD="./$*" # BINARY is relative to the build dir, the cwd
 	case $TIMEOUT in '' | *[!0-9]*) BAD="bad @timeout" ;; esac
 }
 
@@ -109,10 +109,12 @@ load_driver() { # PARAMS of the last module
 	*" vaccel "*)
 		# devtmpfs creates the node when the device registers.
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			ls /dev/dri/renderD* >/dev/null 2>&1 && return 0
-			sleep 0.5
+			# No glob here: for_each_test runs with globbing off (set -f).
+			ls /dev/dri 2>/dev/null | grep -q '^renderD' && return 0
+			sleep 1
 		done
-		say "# vaccel loaded but no /dev/dri/renderD* appeared"
+		say "# vaccel loaded but no /dev/dri/renderD* appeared; /dev/dri: $(ls /dev/dri 2>&1)"
+		dmesg | tail -n 20 | indent
 		return 1
 		;;
 	esac
