@@ -256,7 +256,7 @@ static int intern(struct accel_symtab *t, struct dim_poly *p, struct accel_dim *
 		if (!poly_cmp(t, &t->exprs[i], p))
 			break;
 	if (i == t->nexprs) {
-		if (t->nexprs == t->exprs_cap) {
+		if (t->nexprs >= t->exprs_cap) {
 			uint32_t cap = t->exprs_cap ? 2 * t->exprs_cap : 16;
 			struct dim_poly *n;
 

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Regenerate the compiler test fixtures with Debian's PyTorch and onnx.
+
+    /usr/bin/python3 tests/compiler/gen_fixtures.py [OUTDIR]
+
+Writes, for each model, MODEL.onnx plus MODEL.in.B.npy / MODEL.out.B.npy
+(one input, one output, both float32) at two batch sizes B. Weights come from
+a fixed seed, so a rerun rewrites identical models. The outputs are PyTorch's
+own (eager, float32), the reference the compiler tests compare against.
+
+Sizes are kept small so the committed fixtures stay a few hundred KiB:
+the MLP is 784-128-128-10 (784-512-512-10 alone would be 2.7 MB of weights).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+BATCHES = (2, 5)
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(784, 128), nn.ReLU(),
+                                 nn.Linear(128, 128), nn.ReLU(),
+                                 nn.Linear(128, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class Cnn(nn.Module):
+    """conv + batchnorm + relu, a residual block, max and average pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn0 = nn.BatchNorm2d(8)
+        self.pool = nn.MaxPool2d(2)
+        self.c1 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.c2 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(8)
+        # After the residual add, so the exporter cannot fold it into a Conv
+        # and the model keeps a BatchNormalization node.
+        self.bn3 = nn.BatchNorm2d(8)
+        self.down = nn.Conv2d(8, 16, 3, stride=2, padding=1)
+        self.avg = nn.AvgPool2d(2)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.bn0(self.stem(x))))
+        y = torch.relu(self.bn1(self.c1(x)))
+        y = self.bn2(self.c2(y))
+        x = torch.relu(self.bn3(x + y))
+        x = self.avg(torch.relu(self.down(x)))
+        x = torch.flatten(self.gap(x), 1)
+        return self.fc(x)
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64,
+                                                dropout=0.0, activation="gelu")
+
+    def forward(self, x):
+        return self.layer(x)
+
+
+def randomize_bn(model, gen):
+    # Fresh BatchNorm layers hold mean 0, var 1: make folding them matter.
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            with torch.no_grad():
+                m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.2)
+                m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+                m.weight.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+                m.bias.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
+
+
+def export(outdir, name, model, shape_of, dynamic_axes, opset):
+    model.eval()
+    gen = torch.Generator().manual_seed(7)
+    example = torch.randn(*shape_of(BATCHES[0]), generator=gen)
+    path = os.path.join(outdir, name + ".onnx")
+    torch.onnx.export(model, (example,), path, input_names=["x"], output_names=["y"],
+                      dynamic_axes=dynamic_axes, opset_version=opset,
+                      do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+    for b in BATCHES:
+        x = torch.randn(*shape_of(b), generator=gen)
+        with torch.no_grad():
+            y = model(x)
+        np.save(os.path.join(outdir, f"{name}.in.{b}.npy"), x.numpy().astype(np.float32))
+        np.save(os.path.join(outdir, f"{name}.out.{b}.npy"), y.numpy().astype(np.float32))
+    print(f"{path}: {os.path.getsize(path)} bytes, opset {opset}")
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "fixtures")
+    os.makedirs(outdir, exist_ok=True)
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(1)
+
+    export(outdir, "mlp", Mlp(), lambda b: (b, 784), {"x": {0: "batch"}, "y": {0: "batch"}}, 14)
+
+    cnn = Cnn()
+    randomize_bn(cnn, gen)
+    export(outdir, "cnn", cnn, lambda b: (b, 3, 16, 16),
+           {"x": {0: "batch"}, "y": {0: "batch"}}, 14)
+
+    # (seq, batch, d_model), the layer's default layout; seq varies with batch.
+    enc = Encoder()
+    axes = {"x": {0: "seq", 1: "batch"}, "y": {0: "seq", 1: "batch"}}
+    # opset 14 decomposes LayerNorm into ReduceMean/Sub/Pow/Sqrt/Div;
+    # opset 17 emits LayerNormalization.
+    export(outdir, "encoder14", enc, lambda b: (3 + b, b, 32), axes, 14)
+    export(outdir, "encoder17", enc, lambda b: (3 + b, b, 32), axes, 17)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_models.c - import the PyTorch-exported fixtures (gen_fixtures.py),
+ * run the pass pipeline and the reference interpreter at two batch sizes,
+ * and compare with PyTorch's own outputs within rtol 1e-4, atol 1e-5.
+ *
+ * Each model also runs before optimization, so a pass that changes results
+ * fails here even when the optimized graph happens to match. Structural
+ * expectations (symbolic output shapes, the shape subgraph gone) are
+ * written out by hand per model.
+ *
+ * usage: test-compiler-models FIXTURE_DIR
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <accel/ir.h>
+
+#include "harness.h"
+#include "npy.h"
+
+#define RTOL 1e-4
+#define ATOL 1e-5
+
+static const char *dir;
+static const int batches[2] = { 2, 5 };
+
+static int count_op(const struct accel_graph *g, enum accel_op op)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < g->nnodes; i++)
+		n += g->nodes[i]->op == op;
+	return n;
+}
+
+static void shape_text(const struct accel_graph *g, const struct accel_value *v, char *buf,
+		       size_t len)
+{
+	size_t used;
+	int i;
+
+	snprintf(buf, len, "[");
+	for (i = 0; i < v->shape.rank; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, i ? ", " : "");
+		used = strlen(buf);
+		accel_dim_format(g, v->shape.dims[i], buf + used, len - used);
+	}
+	used = strlen(buf);
+	snprintf(buf + used, len - used, "]");
+}
+
+/* Run @g on MODEL.in.B.npy and compare with MODEL.out.B.npy. */
+static void run_and_compare(const char *model, const struct accel_graph *g, int b,
+			    const char *stage)
+{
+	struct accel_tensor x, want, got = { 0 };
+	struct accel_ir_error err = { "" };
+	char path[512];
+	int64_t i, n = 1, bad = 0;
+	double worst = 0;
+	int ret, d;
+
+	snprintf(path, sizeof(path), "%s/%s.in.%d.npy", dir, model, b);
+	if (npy_load(path, &x)) {
+		CHECK(0, "cannot load %s", path);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s.out.%d.npy", dir, model, b);
+	if (npy_load(path, &want)) {
+		CHECK(0, "cannot load %s", path);
+		free(x.data);
+		return;
+	}
+	ret = accel_interp_run(g, &x, 1, &got, 1, &err);
+	CHECK(ret == 0, "%s %s batch %d: %s", model, stage, b, err.msg);
+	if (!ret) {
+		CHECK(got.rank == want.rank, "%s: rank %d, want %d", model, got.rank, want.rank);
+		for (d = 0; d < got.rank && d < want.rank; d++) {
+			CHECK(got.dims[d] == want.dims[d], "%s: dim %d is %lld, want %lld", model, d,
+			      (long long)got.dims[d], (long long)want.dims[d]);
+			n *= want.dims[d];
+		}
+		for (i = 0; got.rank == want.rank && i < n; i++) {
+			double a = ((float *)got.data)[i], w = ((float *)want.data)[i];
+			double e = fabs(a - w);
+
+			if (!(e <= ATOL + RTOL * fabs(w))) {
+				if (!bad)
+					fprintf(stderr, "%s %s batch %d: [%lld] = %.9g, want %.9g\n",
+						model, stage, b, (long long)i, a, w);
+				bad++;
+			}
+			worst = e > worst ? e : worst;
+		}
+		CHECK(bad == 0, "%s %s batch %d: %lld of %lld elements outside tolerance",
+		      model, stage, b, (long long)bad, (long long)n);
+		printf("# %s %s batch %d: %lld elements, max abs error %.3g\n", model, stage, b,
+		       (long long)n, worst);
+	}
+	accel_tensor_release(&got);
+	free(x.data);
+	free(want.data);
+}
+
+/* Import, check, optimize; returns the graph or NULL. */
+static struct accel_graph *import(const char *model, struct accel_graph **raw)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_report *rep = NULL;
+	struct accel_graph *g;
+	char path[512];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.onnx", dir, model);
+	ret = accel_onnx_import_file(path, &g, &err);
+	CHECK(ret == 0, "import %s: %s", model, err.msg);
+	if (ret)
+		return NULL;
+	ret = accel_onnx_import_file(path, raw, &err);
+	CHECK(ret == 0, "import %s again: %s", model, err.msg);
+	if (!ret) {
+		ret = accel_pass_infer_shapes(*raw, NULL, &err);
+		CHECK(ret == 0, "shapes %s: %s", model, err.msg);
+	}
+	CHECK(accel_report_create(&rep) == 0, "report");
+	ret = accel_graph_optimize(g, rep, &err);
+	CHECK(ret == 0, "optimize %s: %s", model, err.msg);
+	if (getenv("ACCEL_TEST_VERBOSE")) {
+		printf("%s", accel_report_text(rep));
+		accel_graph_dump_file(g, stdout);
+	}
+	accel_report_destroy(rep);
+	if (ret) {
+		accel_graph_destroy(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void run_model(const char *model, struct accel_graph *g, struct accel_graph *raw)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (raw)
+			run_and_compare(model, raw, batches[i], "as imported");
+		run_and_compare(model, g, batches[i], "optimized");
+	}
+}
+
+static void expect_output_shape(const char *model, const struct accel_graph *g, const char *want)
+{
+	char buf[256];
+
+	shape_text(g, g->outputs[0], buf, sizeof(buf));
+	CHECK(!strcmp(buf, want), "%s output shape %s, want %s", model, buf, want);
+}
+
+static void test_mlp(void)
+{
+	struct accel_graph *raw = NULL, *g = import("mlp", &raw);
+
+	if (!g)
+		return;
+	CHECK(g->ninputs == 1 && g->noutputs == 1, "one input, one output");
+	expect_output_shape("mlp", g, "[batch, 10]");
+	CHECK(count_op(g, ACCEL_OP_GEMM) == 3, "three Gemm");
+	CHECK(count_op(g, ACCEL_OP_RELU) == 2, "two Relu");
+	run_model("mlp", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+static void test_cnn(void)
+{
+	struct accel_graph *raw = NULL, *g = import("cnn", &raw);
+
+	if (!g)
+		return;
+	expect_output_shape("cnn", g, "[batch, 10]");
+	CHECK(count_op(g, ACCEL_OP_CONV) == 4, "four Conv");
+	CHECK(count_op(g, ACCEL_OP_BATCHNORM) == 1, "the unfoldable BatchNormalization");
+	CHECK(count_op(g, ACCEL_OP_MAXPOOL) == 1 && count_op(g, ACCEL_OP_AVGPOOL) == 1 &&
+	      count_op(g, ACCEL_OP_GLOBALAVGPOOL) == 1, "the three pools");
+	CHECK(count_op(g, ACCEL_OP_PAD) == 1, "AvgPool's Pad");
+	run_model("cnn", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+static void test_encoder(const char *model, bool fused_ln)
+{
+	struct accel_graph *raw = NULL, *g = import(model, &raw);
+	uint32_t i, j;
+	bool symbolic_reshape = false;
+
+	if (!g)
+		return;
+	expect_output_shape(model, g, "[seq, batch, 32]");
+	/* The exporter's Shape -> Gather -> Unsqueeze -> Concat chains are
+	 * folded into symbolic Reshape targets and removed. */
+	CHECK(count_op(g, ACCEL_OP_SHAPE) == 0, "%s: %d Shape left", model,
+	      count_op(g, ACCEL_OP_SHAPE));
+	CHECK(count_op(g, ACCEL_OP_GATHER) == 0, "%s: Gather left", model);
+	CHECK(count_op(g, ACCEL_OP_CONCAT) == 0, "%s: Concat left", model);
+	CHECK(count_op(g, ACCEL_OP_UNSQUEEZE) == 0, "%s: Unsqueeze left", model);
+	CHECK(count_op(raw, ACCEL_OP_SHAPE) > 0, "%s: the raw import has the shape chain", model);
+	for (i = 0; i < g->nnodes; i++) {
+		const struct accel_node *n = g->nodes[i];
+
+		if (n->op != ACCEL_OP_RESHAPE)
+			continue;
+		CHECK(n->ninputs == 1, "%s: a Reshape kept its shape input", model);
+		for (j = 0; j < n->nattrs; j++) {
+			char buf[64];
+			uint32_t k;
+
+			if (strcmp(n->attrs[j].name, "shape"))
+				continue;
+			for (k = 0; k < n->attrs[j].n; k++) {
+				accel_dim_format(g, n->attrs[j].dims[k], buf, sizeof(buf));
+				symbolic_reshape = symbolic_reshape || !strcmp(buf, "4*batch");
+			}
+		}
+	}
+	CHECK(symbolic_reshape, "%s: a Reshape to [seq, 4*batch, 8] (heads folded into batch)",
+	      model);
+	CHECK(count_op(g, ACCEL_OP_LAYERNORM) == (fused_ln ? 2 : 0), "%s: LayerNormalization",
+	      model);
+	CHECK(count_op(g, ACCEL_OP_REDUCEMEAN) == (fused_ln ? 0 : 4), "%s: ReduceMean", model);
+	CHECK(count_op(g, ACCEL_OP_SOFTMAX) == 1 && count_op(g, ACCEL_OP_ERF) == 1,
+	      "%s: softmax and the GELU's erf", model);
+	run_model(model, g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+static void test_encoder14(void)
+{
+	test_encoder("encoder14", false);
+}
+
+static void test_encoder17(void)
+{
+	test_encoder("encoder17", true);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+		return 2;
+	}
+	dir = argv[1];
+	RUN_CASE(test_mlp);
+	RUN_CASE(test_cnn);
+	RUN_CASE(test_encoder14);
+	RUN_CASE(test_encoder17);
+	HARNESS_EXIT();
+}
