@@ -11,7 +11,8 @@ FUZZ_SECS  ?= 60
 # Debian 12 packages the build and the tests need.
 DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
 	libopenblas-dev libdnnl-dev libdrm-dev libpci-dev linux-headers-amd64 kmod \
-	qemu-system-x86 linux-image-amd64 busybox-static cpio
+	qemu-system-x86 linux-image-amd64 busybox-static cpio \
+	protobuf-c-compiler libprotobuf-c-dev libonnx-dev
 
 BINARIES := tools/accelctl/accelctl tools/demo/accel-mlp-demo
 
