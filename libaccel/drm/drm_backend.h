@@ -92,6 +92,9 @@ static inline void vdrm_list_del(struct vdrm_list *n)
  * @max_submit_syncs: DRM_VACCEL_PARAM_MAX_SUBMIT_SYNCS, read at open.
  * @buffers: [lock] live buffers, unmapped and freed on close.
  * @contexts: [lock] live contexts.
+ * @orphans: [lock] fences close left with a pending job (on their @link);
+ *	close waits for them, as the emu device's close returns only once
+ *	every job has ended or been cancelled.
  * @pool: [lock] idle out-syncobj handles.
  * @pool_count: [lock] entries in @pool.
  */
@@ -107,6 +110,7 @@ struct vdrm_device {
 	uint32_t max_submit_syncs;
 	struct vdrm_list buffers;
 	struct vdrm_list contexts;
+	struct vdrm_list orphans;
 	uint32_t pool[DRM_SYNCOBJ_POOL_MAX];
 	uint32_t pool_count;
 };
@@ -189,7 +193,8 @@ enum vdrm_fence_state {
  * @error: [lock] the job's negative errno, valid when RESOLVED.
  * @sync_fd: [lock] sync_file (or, for a fence resolved before close and
  *	asked for an fd after it, a signalled eventfd); -1 until needed.
- * @link: [lock] in ctx->fences while PENDING.
+ * @link: [lock] in ctx->fences while PENDING; in dev->orphans if close
+ *	orphaned it.
  */
 struct vdrm_fence {
 	struct accel_fence base;
@@ -265,6 +270,7 @@ struct vdrm_fence *vdrm_fence_init(struct vdrm_fence *f, struct vdrm_queue *q, u
 				 uint32_t syncobj);
 int vdrm_fence_poll_locked(struct vdrm_fence *f);
 void vdrm_fence_orphan_locked(struct vdrm_fence *f);
+void vdrm_fence_wait_orphans(struct vdrm_device *dev);
 int vdrm_fence_wait(struct accel_fence *f, int64_t timeout_ns);
 int vdrm_fence_status(struct accel_fence *f);
 int vdrm_fence_fd(struct accel_fence *f);

@@ -254,6 +254,7 @@ static int vdrm_open(const char *name, struct accel_device **out)
 	atomic_init(&dev->refs, 1);
 	vdrm_list_init(&dev->buffers);
 	vdrm_list_init(&dev->contexts);
+	vdrm_list_init(&dev->orphans);
 	pthread_mutex_init(&dev->lock, NULL);
 	*out = &dev->base;
 	return 0;
@@ -289,7 +290,8 @@ void vdrm_fd_user_put_locked(struct vdrm_device *dev)
  * frees every object of the client. Before the file goes, fences learn
  * their outcome while the kernel can still tell it (or keep a sync_file),
  * and the CPU mappings go (a mapping would keep its buffer alive). A wait
- * blocked in another thread keeps the file open until it returns.
+ * blocked in another thread keeps the file open until it returns. Close
+ * returns once every job of the client has ended or been cancelled.
  */
 static void vdrm_close(struct accel_device *base)
 {
@@ -308,6 +310,7 @@ static void vdrm_close(struct accel_device *base)
 	pthread_mutex_unlock(&dev->lock);
 	if (fd >= 0)
 		close(fd);
+	vdrm_fence_wait_orphans(dev);
 	vdrm_device_put(dev);
 }
 

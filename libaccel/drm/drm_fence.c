@@ -143,6 +143,59 @@ void vdrm_fence_orphan_locked(struct vdrm_fence *f)
 	vdrm_list_del(&f->link);
 	f->ctx = NULL;
 	f->state = DRM_FENCE_ORPHANED;
+	if (f->dev->closed)
+		vdrm_list_add_tail(&f->dev->orphans, &f->link);
+}
+
+/* A reference to @f unless its last one is already gone (release is near). */
+static bool vdrm_fence_get_unless_zero(struct vdrm_fence *f)
+{
+	unsigned int refs = atomic_load_explicit(&f->base.refs, memory_order_relaxed);
+
+	do {
+		if (!refs)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&f->base.refs, &refs, refs + 1,
+							memory_order_relaxed,
+							memory_order_relaxed));
+	return true;
+}
+
+/*
+ * The end of close: the file is gone (or will be once the blocking waits
+ * still using it return), and the kernel ends or cancels what it had
+ * queued. Wait for every orphaned fence to signal, so that after close each
+ * fence reports the outcome, as it does on the emu device.
+ */
+void vdrm_fence_wait_orphans(struct vdrm_device *dev)
+{
+	struct vdrm_fence **held = NULL;
+	size_t n = 0, cap = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	for (struct vdrm_list *l = dev->orphans.next; l != &dev->orphans; l = l->next)
+		cap++;
+	if (cap)
+		held = malloc(cap * sizeof(*held));
+	for (struct vdrm_list *l = dev->orphans.next; held && l != &dev->orphans; l = l->next) {
+		struct vdrm_fence *f = vdrm_container_of(l, struct vdrm_fence, link);
+
+		if (vdrm_fence_get_unless_zero(f))
+			held[n++] = f;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	/* Without memory for the list, fences still signal, just later. */
+	for (size_t i = 0; i < n; i++) {
+		struct pollfd pfd = { .fd = held[i]->sync_fd, .events = POLLIN };
+
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+		pthread_mutex_lock(&dev->lock);
+		vdrm_fence_poll_locked(held[i]);
+		pthread_mutex_unlock(&dev->lock);
+		accel_fence_put(&held[i]->base);
+	}
+	free(held);
 }
 
 static uint64_t vdrm_now_ns(void)
@@ -287,8 +340,8 @@ void vdrm_fence_release(struct accel_fence *base)
 	struct vdrm_device *dev = f->dev;
 
 	pthread_mutex_lock(&dev->lock);
-	if (f->state == DRM_FENCE_PENDING)
-		vdrm_list_del(&f->link);
+	/* Off its context's list or dev->orphans (a no-op if on neither). */
+	vdrm_list_del(&f->link);
 	vdrm_syncobj_put_locked(dev, f->syncobj);
 	pthread_mutex_unlock(&dev->lock);
 	if (f->sync_fd >= 0)
