@@ -163,6 +163,8 @@ void vaccel_exec_end(struct vaccel_job *job, int err, bool ran)
 			atomic64_inc(&vdev->stat_cancelled);
 		} else {
 			atomic64_inc(&vdev->stat_failed);
+			if (err == -ETIMEDOUT)
+				atomic64_inc(&vdev->stat_timedout);
 			vaccel_ctx_ban(job->ctx, job->queue->index, job->seqno, -err);
 		}
 	}

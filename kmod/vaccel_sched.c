@@ -25,9 +25,10 @@
  * has already ended, that has not started executing yet, or that has
  * executed for less than half the timeout (the worker was held up) gets a
  * new period. Otherwise the job is cancelled: its ``cancel`` word is set to
- * -ETIMEDOUT, the engine stops it at its next checkpoint (within about one
- * megaflop of work), its fence ends with ETIMEDOUT and its context is banned
- * (see the contexts section). No reset is needed, so other contexts'
+ * -ETIMEDOUT, and the engine stops it at its next checkpoint (within about
+ * one megaflop of work), ends its fence with ETIMEDOUT and bans its context
+ * (see the contexts section). A job that completes just as the handler
+ * fires is not blamed. No reset is needed, so other contexts'
  * jobs are neither stopped nor resubmitted.
  */
 
@@ -105,14 +106,13 @@ static enum drm_gpu_sched_stat vaccel_sched_timedout_job(struct drm_sched_job *s
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
 
-	if (atomic_cmpxchg(&job->cancel, 0, -ETIMEDOUT) == 0) {
-		atomic64_inc(&vdev->stat_timedout);
-		vaccel_ctx_ban(job->ctx, job->queue->index, job->seqno, ETIMEDOUT);
+	/* The worker ends the job at its next checkpoint and bans the context
+	 * then, so a job that completes in this very moment is not blamed. */
+	if (atomic_cmpxchg(&job->cancel, 0, -ETIMEDOUT) == 0)
 		dev_warn_ratelimited(vdev->drm.dev,
-				     "%s: client %llu ctx %u queue %u seqno %llu ran over %u ms; cancelled, context banned\n",
+				     "%s: client %llu ctx %u queue %u seqno %llu ran over %u ms; cancelling it\n",
 				     __func__, job->vfile->client_id, job->ctx->id,
 				     job->queue->index, job->seqno, vdev->job_timeout_ms);
-	}
 	vaccel_sched_requeue_pending(sched_job);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
