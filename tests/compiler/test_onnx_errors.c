@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_onnx_errors.c - what the ONNX importer refuses, and how it says so.
+ *
+ * Each case builds a one-node model with the protobuf-c structs generated
+ * from onnx.proto, changes exactly one thing, packs it and checks the
+ * import error word for word where it names the node, op and attribute.
+ * Truncated and bit-flipped copies of a real fixture must be refused or
+ * imported without a crash (the ASan build makes a bad access fatal).
+ *
+ * usage: test-compiler-onnx-errors FIXTURE_DIR
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <accel/ir.h>
+
+#include "harness.h"
+#include "onnx.pb-c.h"
+
+static const char *dir;
+
+/* One model: input x f32[2, 3] -> node n0 -> output y. */
+struct model {
+	Onnx__ModelProto m;
+	Onnx__OperatorSetIdProto opset, *opsets[1];
+	Onnx__GraphProto g;
+	Onnx__NodeProto node, *nodes[1];
+	char *node_in[3], *node_out[1];
+	Onnx__AttributeProto attr, *attrs[1];
+	Onnx__ValueInfoProto xin, yout, *ins[1], *outs[1];
+	Onnx__TypeProto xtype;
+	Onnx__TypeProto__Tensor xtt;
+	Onnx__TensorShapeProto xshape;
+	Onnx__TensorShapeProto__Dimension d0, d1, *dims[2];
+	Onnx__TensorProto init, *inits[1];
+	int64_t init_dims[9];
+	float init_data[6];
+};
+
+static void model_init(struct model *s, const char *op)
+{
+	memset(s, 0, sizeof(*s));
+	onnx__model_proto__init(&s->m);
+	onnx__operator_set_id_proto__init(&s->opset);
+	onnx__graph_proto__init(&s->g);
+	onnx__node_proto__init(&s->node);
+	onnx__attribute_proto__init(&s->attr);
+	onnx__value_info_proto__init(&s->xin);
+	onnx__value_info_proto__init(&s->yout);
+	onnx__type_proto__init(&s->xtype);
+	onnx__type_proto__tensor__init(&s->xtt);
+	onnx__tensor_shape_proto__init(&s->xshape);
+	onnx__tensor_shape_proto__dimension__init(&s->d0);
+	onnx__tensor_shape_proto__dimension__init(&s->d1);
+	onnx__tensor_proto__init(&s->init);
+
+	s->opset.domain = "";
+	s->opset.has_version = 1;
+	s->opset.version = 14;
+	s->opsets[0] = &s->opset;
+	s->m.n_opset_import = 1;
+	s->m.opset_import = s->opsets;
+	s->m.has_ir_version = 1;
+	s->m.ir_version = 8;
+	s->m.graph = &s->g;
+
+	s->d0.value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+	s->d0.dim_value = 2;
+	s->d1.value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+	s->d1.dim_value = 3;
+	s->dims[0] = &s->d0;
+	s->dims[1] = &s->d1;
+	s->xshape.n_dim = 2;
+	s->xshape.dim = s->dims;
+	s->xtt.has_elem_type = 1;
+	s->xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+	s->xtt.shape = &s->xshape;
+	s->xtype.value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+	s->xtype.tensor_type = &s->xtt;
+	s->xin.name = "x";
+	s->xin.type = &s->xtype;
+	s->yout.name = "y";
+	s->ins[0] = &s->xin;
+	s->outs[0] = &s->yout;
+	s->g.name = "g";
+	s->g.n_input = 1;
+	s->g.input = s->ins;
+	s->g.n_output = 1;
+	s->g.output = s->outs;
+
+	s->node_in[0] = "x";
+	s->node_in[1] = "x";
+	s->node_out[0] = "y";
+	s->node.name = "n0";
+	s->node.op_type = (char *)op;
+	s->node.n_input = 1;
+	s->node.input = s->node_in;
+	s->node.n_output = 1;
+	s->node.output = s->node_out;
+	s->nodes[0] = &s->node;
+	s->g.n_node = 1;
+	s->g.node = s->nodes;
+}
+
+static void add_attr(struct model *s, const char *name, Onnx__AttributeProto__AttributeType t)
+{
+	s->attr.name = (char *)name;
+	s->attr.has_type = 1;
+	s->attr.type = t;
+	s->attrs[0] = &s->attr;
+	s->node.n_attribute = 1;
+	s->node.attribute = s->attrs;
+}
+
+/* A 2x3 f32 initializer "w", raw data. */
+static void add_init(struct model *s)
+{
+	s->init.name = "w";
+	s->init.has_data_type = 1;
+	s->init.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+	s->init_dims[0] = 2;
+	s->init_dims[1] = 3;
+	s->init.n_dims = 2;
+	s->init.dims = s->init_dims;
+	s->init.has_raw_data = 1;
+	s->init.raw_data.len = sizeof(s->init_data);
+	s->init.raw_data.data = (uint8_t *)s->init_data;
+	s->inits[0] = &s->init;
+	s->g.n_initializer = 1;
+	s->g.initializer = s->inits;
+}
+
+static int import(struct model *s, struct accel_ir_error *err)
+{
+	size_t len = onnx__model_proto__get_packed_size(&s->m);
+	uint8_t *buf = malloc(len ? len : 1);
+	struct accel_graph *g = NULL;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	onnx__model_proto__pack(&s->m, buf);
+	memset(err, 0, sizeof(*err));
+	ret = accel_onnx_import(buf, len, &g, err);
+	CHECK(ret == 0 || !g, "a failed import returned a graph");
+	accel_graph_destroy(g);
+	free(buf);
+	return ret;
+}
+
+static void expect_error(struct model *s, int errnum, const char *want)
+{
+	struct accel_ir_error err;
+	int ret = import(s, &err);
+
+	CHECK(ret == -errnum, "import returned %d, want %d (%s)", ret, -errnum, err.msg);
+	CHECK(strstr(err.msg, want), "error '%s' lacks '%s'", err.msg, want);
+}
+
+static void test_baseline_imports(void)
+{
+	struct accel_ir_error err;
+	struct model s;
+
+	model_init(&s, "Relu");
+	CHECK(import(&s, &err) == 0, "the unmodified model imports: %s", err.msg);
+}
+
+static void test_unsupported_op(void)
+{
+	struct model s;
+
+	model_init(&s, "Frobnicate");
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Frobnicate): unsupported op");
+	model_init(&s, "Relu");
+	s.node.domain = "com.microsoft";
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Relu): unsupported domain 'com.microsoft'");
+}
+
+static void test_unsupported_attribute(void)
+{
+	struct model s;
+
+	model_init(&s, "Gemm");
+	s.node.n_input = 2;
+	add_attr(&s, "bogus", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT);
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Gemm): unsupported attribute 'bogus'");
+
+	model_init(&s, "Conv");
+	s.node.n_input = 2;
+	add_attr(&s, "auto_pad", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+	s.attr.has_s = 1;
+	s.attr.s.data = (uint8_t *)"SAME_UPPER";
+	s.attr.s.len = 10;
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Conv): attribute 'auto_pad': only NOTSET");
+
+	model_init(&s, "Softmax");
+	add_attr(&s, "axis", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
+	expect_error(&s, EINVAL, "node 'n0' (op Softmax): attribute 'axis' has type 1");
+
+	model_init(&s, "Pad");
+	add_attr(&s, "mode", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+	s.attr.has_s = 1;
+	s.attr.s.data = (uint8_t *)"reflect";
+	s.attr.s.len = 7;
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Pad): attribute 'mode': only 'constant'");
+
+	/* Axes must be constant for the IR to hold them as an attribute. */
+	model_init(&s, "Unsqueeze");
+	s.node.n_input = 2;
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Unsqueeze): input 'x' (axes) must be a "
+		     "constant list of integers");
+}
+
+static void test_graph_errors(void)
+{
+	struct model s;
+
+	model_init(&s, "Relu");
+	s.opset.version = 9;
+	expect_error(&s, EOPNOTSUPP, "opset 9 is not supported (13 to 18 are)");
+
+	model_init(&s, "Relu");
+	s.node_in[0] = "nope";
+	expect_error(&s, EINVAL, "node 'n0' (op Relu): input 'nope' is not defined before the node");
+
+	model_init(&s, "Relu");
+	s.yout.name = "zz";
+	expect_error(&s, EINVAL, "graph output 'zz' is never produced");
+
+	model_init(&s, "Relu");
+	s.xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__STRING;
+	expect_error(&s, EOPNOTSUPP, "graph input 'x': unsupported data type 8");
+}
+
+static void test_hostile_tensors(void)
+{
+	struct model s;
+
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init.raw_data.len = 4;
+	expect_error(&s, EINVAL, "tensor 'w': raw_data holds 4 bytes, dims need 24");
+
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init.n_dims = 9;
+	expect_error(&s, EINVAL, "tensor 'w': rank 9 exceeds 8");
+
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init_dims[0] = -1;
+	expect_error(&s, EINVAL, "tensor 'w': dimension 0 (-1) invalid or too large");
+
+	/* 2^31 x 2^31 elements would overflow a naive size computation. */
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init_dims[0] = 1ll << 31;
+	s.init_dims[1] = 1ll << 31;
+	expect_error(&s, EINVAL, "tensor 'w': dimension 0 (2147483648) invalid or too large");
+
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init.has_raw_data = 0;
+	s.init.n_float_data = 5;
+	s.init.float_data = s.init_data;
+	expect_error(&s, EINVAL, "tensor 'w': data holds the wrong number of elements for 6");
+
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init.has_data_location = 1;
+	s.init.data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+	expect_error(&s, EOPNOTSUPP, "tensor 'w': external data is not supported");
+}
+
+static void test_not_a_model(void)
+{
+	static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x34 };
+	struct accel_ir_error err;
+	struct accel_graph *g = NULL;
+
+	CHECK(accel_onnx_import(junk, sizeof(junk), &g, &err) == -EINVAL && !g &&
+	      strstr(err.msg, "not an ONNX model"), "%s", err.msg);
+	CHECK(accel_onnx_import_file("/nonexistent.onnx", &g, &err) == -ENOENT &&
+	      strstr(err.msg, "/nonexistent.onnx"), "%s", err.msg);
+}
+
+/* Every prefix of a real model, and copies with one byte flipped, must
+ * import or fail cleanly: never crash, never leak (ASan build). */
+static void test_truncated_and_flipped(void)
+{
+	struct accel_ir_error err;
+	struct accel_graph *g;
+	char path[512];
+	uint8_t *buf;
+	long len, cut;
+	int refused = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cnn.onnx", dir);
+	f = fopen(path, "rb");
+	CHECK(f != NULL, "open %s", path);
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)len);
+	CHECK(buf && fread(buf, 1, (size_t)len, f) == (size_t)len, "read");
+	fclose(f);
+	for (cut = 0; buf && cut < len; cut += 1 + cut / 16) {
+		g = NULL;
+		if (accel_onnx_import(buf, (size_t)cut, &g, &err)) {
+			refused++;
+			CHECK(err.msg[0], "a refusal without a message at %ld", cut);
+		} else {
+			CHECK(accel_graph_optimize(g, NULL, &err) >= -ENOMEM, "optimize");
+		}
+		accel_graph_destroy(g);
+	}
+	CHECK(refused > 0, "no truncation was refused");
+	for (cut = 0; buf && cut < len; cut += 97) {
+		buf[cut] ^= 0x5a;
+		g = NULL;
+		if (!accel_onnx_import(buf, (size_t)len, &g, &err))
+			accel_graph_optimize(g, NULL, &err);
+		accel_graph_destroy(g);
+		buf[cut] ^= 0x5a;
+	}
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+		return 2;
+	}
+	dir = argv[1];
+	RUN_CASE(test_baseline_imports);
+	RUN_CASE(test_unsupported_op);
+	RUN_CASE(test_unsupported_attribute);
+	RUN_CASE(test_graph_errors);
+	RUN_CASE(test_hostile_tensors);
+	RUN_CASE(test_not_a_model);
+	RUN_CASE(test_truncated_and_flipped);
+	HARNESS_EXIT();
+}
