@@ -261,6 +261,36 @@ TEST_F(dev, ctx_destroy_then_unknown)
 	EXPECT_EQ(-ENOENT, do_submit(self));
 }
 
+TEST_F(dev, ctx_id_never_zero_after_all_were_destroyed)
+{
+	/* Empty the client's context table, then fill it again. */
+	uint32_t ids[4];
+
+	ASSERT_EQ(0, vt_ctx_destroy(self->fd, self->ctx));
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 4; i++) {
+			ASSERT_EQ(0, vt_ctx_create(self->fd, 0, 1, &ids[i]));
+			EXPECT_NE(0, ids[i]);
+		}
+		for (int i = 0; i < 4; i++)
+			ASSERT_EQ(0, vt_ctx_destroy(self->fd, ids[i]));
+	}
+}
+
+TEST_F(dev, ctx_destroy_of_id_zero_leaves_zero_unused)
+{
+	/* Id 0 is never a context: refusing it must not make it allocatable. */
+	uint32_t id;
+	struct drm_vaccel_ctx_get_state st;
+
+	EXPECT_EQ(-ENOENT, vt_ctx_destroy(self->fd, 0));
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(0, vt_ctx_create(self->fd, 0, 1, &id));
+		EXPECT_NE(0, id);
+	}
+	EXPECT_EQ(-ENOENT, vt_ctx_state(self->fd, 0, &st));
+}
+
 TEST_F(dev, ctx_create_bad_priority)
 {
 	uint64_t nprio = vt_param(self->fd, DRM_VACCEL_PARAM_NUM_PRIORITIES);
