@@ -244,6 +244,11 @@ static int intern(struct accel_symtab *t, struct dim_poly *p, struct accel_dim *
 	ret = normalize(t, p);
 	if (ret)
 		return ret;
+	/* Coefficients stay within +-2^62 so that every one prints and parses
+	 * back as a plain integer, whatever its sign. */
+	for (i = 0; i < p->nt; i++)
+		if (p->t[i].coeff > (1ll << 62) || p->t[i].coeff < -(1ll << 62))
+			return -EOVERFLOW;
 	if (p->nt == 0) {
 		*out = accel_dim_const(0);
 		return 0;

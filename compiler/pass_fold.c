@@ -23,6 +23,47 @@
 /* Results larger than this stay computed at run time: folding a huge
  * ConstantOfShape would only bloat the graph. */
 #define FOLD_MAX_ELEMS (1ll << 22)
+/* Multiply-adds one fold may cost (~0.1 s naive): a model cannot make the
+ * compiler spend minutes on a constant convolution. */
+#define FOLD_MAX_WORK (1ll << 26)
+
+static int64_t numel_or_max(const struct accel_value *v)
+{
+	int64_t n = v ? accel_shape_numel(&v->shape) : 0;
+
+	return n < 0 ? INT64_MAX / 4 : n;
+}
+
+/* Rough work of running @n's kernel: outputs times the reduction length
+ * for contractions, elements touched otherwise. */
+static bool fold_affordable(const struct accel_node *n)
+{
+	int64_t out = 0, in = 0, per = 1, w;
+	uint32_t i;
+
+	for (i = 0; i < n->noutputs; i++)
+		out += numel_or_max(n->outputs[i]);
+	for (i = 0; i < n->ninputs; i++)
+		in += numel_or_max(n->inputs[i]);
+	switch (n->op) {
+	case ACCEL_OP_MATMUL:
+	case ACCEL_OP_GEMM:
+	case ACCEL_OP_CONV:
+		/* Each output reads at most all of the second operand. */
+		per = numel_or_max(n->inputs[1]);
+		break;
+	case ACCEL_OP_MAXPOOL:
+	case ACCEL_OP_AVGPOOL:
+	case ACCEL_OP_GLOBALAVGPOOL:
+		per = numel_or_max(n->inputs[0]);
+		break;
+	default:
+		break;
+	}
+	if (__builtin_mul_overflow(out, per, &w) || __builtin_add_overflow(w, in, &w))
+		return false;
+	return w <= FOLD_MAX_WORK;
+}
 
 static void describe(const struct accel_graph *g, const struct accel_value *v, char *buf,
 		     size_t len)
@@ -63,6 +104,8 @@ static int fold_constant_node(struct accel_graph *g, struct accel_node *n,
 	int d, ret;
 
 	*folded = false;
+	if (!fold_affordable(n))
+		return 0;
 	for (i = 0; i < n->noutputs; i++) {
 		int64_t numel = accel_shape_numel(&n->outputs[i]->shape);
 

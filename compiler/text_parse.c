@@ -206,6 +206,28 @@ static int parse_double(struct parser *p, double *out)
 	return 0;
 }
 
+/* An optionally negative decimal integer inside a dim expression, where a
+ * '-' or '+' right after the digits is an operator, not part of the number. */
+static int dim_int(struct parser *p, int64_t *out)
+{
+	char buf[32], *end;
+	size_t n = 0;
+
+	if (*p->s == '-')
+		buf[n++] = *p->s++;
+	while (isdigit((unsigned char)*p->s)) {
+		if (n + 1 >= sizeof(buf))
+			return fail(p, "a shorter integer");
+		buf[n++] = *p->s++;
+	}
+	buf[n] = 0;
+	errno = 0;
+	*out = strtoll(buf, &end, 10);
+	if (*end || errno || n == 0)
+		return fail(p, "an integer");
+	return 0;
+}
+
 /* ---- dims: expr := term (('+'|'-') term)*, term := unary (('*'|'/') unary)* ---- */
 
 static int expr(struct parser *p, struct accel_dim *out);
@@ -229,6 +251,12 @@ static int unary(struct parser *p, struct accel_dim *out)
 	int ret;
 
 	skip_ws(p);
+	/* A negative literal reads as one integer, so INT64_MIN parses. */
+	if (p->s[0] == '-' && isdigit((unsigned char)p->s[1])) {
+		ret = dim_int(p, &v);
+		*out = accel_dim_const(v);
+		return ret;
+	}
 	if (accept(p, '-')) {
 		ret = unary(p, out);
 		return ret ? ret : arith(p, dim_mul(p->g->syms, *out, accel_dim_const(-1), out));
@@ -241,7 +269,7 @@ static int unary(struct parser *p, struct accel_dim *out)
 		return ret ? ret : expect(p, ')');
 	}
 	if (isdigit((unsigned char)*p->s)) {
-		ret = parse_int(p, &v);
+		ret = dim_int(p, &v);
 		*out = accel_dim_const(v);
 		return ret;
 	}

@@ -56,6 +56,7 @@ static void test_canonical_roundtrip(void)
 		  "  %p, %q: f32[batch*seq + 2, ((seq + 1)/2)] = Split(%x) {axis=2, split=[16, 16]}\n"
 		  "  %s = Slice(%x, %shape, %shape, _, %shape)\n"
 		  "  %e = Expand(%x) {shape=[batch, seq - 1, (batch/(2*seq))]}\n"
+		  "  %n = Reshape(%x) {shape=[-9223372036854775808, 4611686018427387904*batch - 1]}\n"
 		  "  %g: f32[batch, seq, 32] = Gemm(%x, %w) {alpha=0x1.8p+0, transB=1}\n"
 		  "  output %a\n"
 		  "  output %g\n"
