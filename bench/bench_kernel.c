@@ -96,7 +96,6 @@ static int kraw_open(struct kraw *k, const char *node)
 	struct drm_vaccel_ctx_create cc = { .priority = 0, .num_queues = 1 };
 	int ret;
 
-	memset(k, 0, sizeof(*k));
 	k->fd = open(node, O_RDWR | O_CLOEXEC);
 	if (k->fd < 0)
 		return -errno;
@@ -120,24 +119,31 @@ static void kraw_close(struct kraw *k)
 		close(k->fd); /* the context and syncobj go with the file */
 }
 
-/* The libaccel round trip on device @name. */
-static int roundtrip_libaccel(const char *name, int iters, struct bench_stats *st)
+/* A libaccel device with a queue and the one-NOP job. */
+struct kdev {
+	struct bench_dev d;
+	struct bench_job job;
+};
+
+static int kdev_open(struct kdev *k, const char *name)
 {
 	struct vaccel_pkt_nop nop = { .hdr = { .opcode = VACCEL_OP_NOP } };
-	struct bench_dev d;
-	struct bench_job job = { .dev = &d, .num_bufs = 0 };
 	int ret;
 
-	ret = bench_dev_open_named(&d, name);
+	memset(k, 0, sizeof(*k));
+	k->job.dev = &k->d;
+	ret = accel_cmdbuf_init(&k->job.cb);
 	if (!ret)
-		ret = accel_cmdbuf_init(&job.cb);
+		ret = accel_cmdbuf_append(&k->job.cb, &nop, sizeof(nop));
 	if (!ret)
-		ret = accel_cmdbuf_append(&job.cb, &nop, sizeof(nop));
-	if (!ret)
-		ret = bench_time(bench_job_run, &job, iters / 10, iters, iters, 0.0, st);
-	accel_cmdbuf_fini(&job.cb);
-	bench_dev_close(&d);
+		ret = bench_dev_open_named(&k->d, name);
 	return ret;
+}
+
+static void kdev_close(struct kdev *k)
+{
+	accel_cmdbuf_fini(&k->job.cb);
+	bench_dev_close(&k->d);
 }
 
 /* The node to measure: @arg, else $ACCEL_DEVICE, else the first drm device. */
@@ -166,12 +172,24 @@ static void print_stats(const char *what, const struct bench_stats *s)
 	printf("  %-44s median %9.2f us   p99 %9.2f us\n", what, s->median * 1e6, s->p99 * 1e6);
 }
 
+/*
+ * One measured candidate. Candidates are timed in interleaved rounds and
+ * each keeps its lowest median (and that round's p99): a burst of load on a
+ * shared machine then skews no single candidate.
+ */
+struct kcand {
+	const char *what;
+	int (*fn)(void *);
+	void *arg;
+	struct bench_stats best;
+};
+
 int bench_kernel_vs_emu(const struct bench_opts *o, const char *node_arg)
 {
-	int iters = o->quick ? 500 : 5000;
-	struct bench_stats emu, kern, raw_wait, raw_sync, pair;
-	char buf[ACCEL_NAME_MAX], size[24], what[96];
+	const int iters = o->quick ? 300 : 2000, rounds = o->quick ? 1 : 3;
+	char buf[ACCEL_NAME_MAX], size[32], what[96];
 	const char *node = kernel_node(node_arg, buf, sizeof(buf));
+	struct kdev emu, kern;
 	struct kraw k;
 	int ret;
 
@@ -179,44 +197,64 @@ int bench_kernel_vs_emu(const struct bench_opts *o, const char *node_arg)
 		printf("kernel vs emu: no vaccel kernel device (is vaccel.ko loaded?): skipped\n");
 		return 77;
 	}
-	ret = roundtrip_libaccel("emu", iters, &emu);
-	if (ret) {
-		fprintf(stderr, "emu round trip: %s\n", strerror(-ret));
-		return 1;
-	}
-	ret = roundtrip_libaccel(node, iters, &kern);
-	if (ret) {
-		fprintf(stderr, "%s round trip: %s\n", node, strerror(-ret));
-		return 1;
-	}
-	ret = kraw_open(&k, node);
-	if (!ret)
-		ret = bench_time(kraw_round_wait, &k, iters / 10, iters, iters, 0.0, &raw_wait);
-	if (!ret)
-		ret = bench_time(kraw_round_syncobj, &k, iters / 10, iters, iters, 0.0, &raw_sync);
-	if (!ret)
-		ret = bench_time(kraw_syncobj_pair, &k, iters / 10, iters, iters, 0.0, &pair);
-	kraw_close(&k);
-	if (ret) {
-		fprintf(stderr, "%s bare ioctls: %s\n", node, strerror(-ret));
-		return 1;
-	}
-
-	printf("empty submit+wait round trip, %d iterations each:\n", iters);
-	print_stats("libaccel, emu (in-process)", &emu);
+	/* Zeroed first, so the cleanup below is right whatever failed. */
+	memset(&emu, 0, sizeof(emu));
+	memset(&kern, 0, sizeof(kern));
+	memset(&k, 0, sizeof(k));
+	k.fd = -1;
 	snprintf(what, sizeof(what), "libaccel, %s (kernel)", node);
-	print_stats(what, &kern);
-	print_stats("bare ioctls: SUBMIT + VACCEL_WAIT", &raw_wait);
-	print_stats("bare ioctls: SUBMIT + drmSyncobjWait", &raw_sync);
-	print_stats("syncobj create + destroy (pool saves it)", &pair);
-	printf("kernel / emu round trip (median): %.2f\n", kern.median / emu.median);
+	ret = kdev_open(&emu, "emu");
+	if (!ret)
+		ret = kdev_open(&kern, node);
+	if (!ret)
+		ret = kraw_open(&k, node);
+	if (!ret) {
+		struct kcand c[] = {
+			{ .what = "libaccel, emu (in-process)", .fn = bench_job_run, .arg = &emu.job },
+			{ .what = what, .fn = bench_job_run, .arg = &kern.job },
+			{ .what = "bare ioctls: SUBMIT + VACCEL_WAIT", .fn = kraw_round_wait, .arg = &k },
+			{ .what = "bare ioctls: SUBMIT + drmSyncobjWait", .fn = kraw_round_syncobj,
+			  .arg = &k },
+			{ .what = "syncobj create + destroy (pool saves it)", .fn = kraw_syncobj_pair,
+			  .arg = &k },
+		};
+		const size_t nc = sizeof(c) / sizeof(c[0]);
 
-	snprintf(size, sizeof(size), "%d iters", iters);
-	bench_row_add("kernel submit+wait, median", size, "us", kern.median * 1e6,
-		      "emu (in-process device)", emu.median * 1e6, BENCH_LOWER_BETTER);
-	bench_row_add("kernel submit+wait, p99", size, "us", kern.p99 * 1e6,
-		      "emu (in-process device)", emu.p99 * 1e6, BENCH_LOWER_BETTER);
-	bench_row_add("kernel submit+wait, median", size, "us", kern.median * 1e6,
-		      "bare SUBMIT + VACCEL_WAIT", raw_wait.median * 1e6, BENCH_LOWER_BETTER);
-	return 0;
+		for (int r = 0; r < rounds && !ret; r++) {
+			for (size_t i = 0; i < nc && !ret; i++) {
+				struct bench_stats st;
+
+				ret = bench_time(c[i].fn, c[i].arg, iters / 10, iters, iters, 0.0, &st);
+				if (!ret && (r == 0 || st.median < c[i].best.median))
+					c[i].best = st;
+			}
+		}
+		if (!ret) {
+			printf("empty submit+wait round trip, lowest median of %d rounds of %d:\n",
+			       rounds, iters);
+			for (size_t i = 0; i < nc; i++)
+				print_stats(c[i].what, &c[i].best);
+			/* "# report:" lines are what the VM harness prints for a passing test. */
+			printf("# report: empty submit+wait round trip, kernel / emu = %.2f "
+			       "(median %.2f us on %s, %.2f us on emu; bare ioctls %.2f us)\n",
+			       c[1].best.median / c[0].best.median, c[1].best.median * 1e6, node,
+			       c[0].best.median * 1e6, c[2].best.median * 1e6);
+			snprintf(size, sizeof(size), "%dx%d iters", rounds, iters);
+			bench_row_add("kernel submit+wait, median", size, "us", c[1].best.median * 1e6,
+				      "emu (in-process device)", c[0].best.median * 1e6,
+				      BENCH_LOWER_BETTER);
+			bench_row_add("kernel submit+wait, p99", size, "us", c[1].best.p99 * 1e6,
+				      "emu (in-process device)", c[0].best.p99 * 1e6,
+				      BENCH_LOWER_BETTER);
+			bench_row_add("kernel submit+wait, median", size, "us", c[1].best.median * 1e6,
+				      "bare SUBMIT + VACCEL_WAIT", c[2].best.median * 1e6,
+				      BENCH_LOWER_BETTER);
+		}
+	}
+	if (ret)
+		fprintf(stderr, "kernel vs emu on %s: %s\n", node, strerror(-ret));
+	kraw_close(&k);
+	kdev_close(&kern);
+	kdev_close(&emu);
+	return ret ? 1 : 0;
 }
