@@ -71,7 +71,9 @@ tr -d '\r' <"$log" | awk '{ i = index($0, "VMTEST| "); if (i) print substr($0, i
 if [ "${VMTEST_VERBOSE:-0}" = 1 ]; then
 	cat "$work/results.ktap"
 else
-	awk '/^ / { held = held $0 "\n"; next }
+	# A test's "# report: ..." lines (measurements) show even when it passed.
+	awk '/^ +# report: / { sub(/^ +/, ""); print; next }
+		/^ / { held = held $0 "\n"; next }
 		/^not ok / { printf "%s", held }
 		/^(not )?ok / { held = "" }
 		{ print }' "$work/results.ktap"
