@@ -180,7 +180,7 @@ int vaccel_ctx_create_ioctl(struct drm_device *drm, void *data, struct drm_file 
 			goto err_entities_destroy;
 	}
 
-	ret = xa_alloc(&vfile->ctxs, &id, ctx, xa_limit_32b, GFP_KERNEL);
+	ret = xa_alloc(&vfile->ctxs, &id, ctx, XA_LIMIT(1, U32_MAX), GFP_KERNEL);
 	if (ret)
 		goto err_entities_destroy;
 	/* Published: only the id is left to fill, and lookups never read it. */
@@ -204,6 +204,10 @@ int vaccel_ctx_destroy_ioctl(struct drm_device *drm, void *data, struct drm_file
 
 	if (args->pad)
 		return -EINVAL;
+	/* Never erase index 0: in an ALLOC1 xarray that marks it free, and the
+	 * next xa_alloc() would hand out id 0. */
+	if (!args->ctx_id)
+		return -ENOENT;
 	ctx = xa_erase(&vfile->ctxs, args->ctx_id);
 	if (!ctx)
 		return -ENOENT;
