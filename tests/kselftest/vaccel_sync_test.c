@@ -6,9 +6,12 @@
  * in-syncobj that orders a job on another context after the first, checked
  * with the engine's own timestamps and with the data it moved.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -188,6 +191,61 @@ TEST_F(dev, in_syncobj_already_signalled)
 	ASSERT_EQ(0, vt_submit_sync(self->fd, self->ctx, 1, &empty, NULL, 0, &sync, 1, 0, &seqno));
 	EXPECT_EQ(0, vt_wait(self->fd, self->ctx, 1, seqno, vt_deadline_ms(30000), NULL));
 	vt_cb_fini(&empty);
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+TEST_F(dev, wait_interrupted_by_a_signal)
+{
+	/*
+	 * A handler without SA_RESTART: the blocked WAIT returns -EINTR, and
+	 * waiting again with the same absolute deadline then succeeds.
+	 */
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value.tv_nsec = 100 * 1000000 };
+	struct drm_vaccel_wait a = { .ctx_id = self->ctx };
+	timer_t timer;
+	int ret, err;
+	uint64_t seqno;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, vt_submit(self->fd, self->ctx, 0, &self->busy, &self->busy_bo, 1, &seqno));
+	a.seqno = seqno;
+	a.timeout_ns = vt_deadline_ms(60000);
+	ASSERT_EQ(0, timer_create(CLOCK_MONOTONIC, &sev, &timer));
+	ASSERT_EQ(0, timer_settime(timer, 0, &its, NULL));
+	ret = ioctl(self->fd, DRM_IOCTL_VACCEL_WAIT, &a); /* not vt_ioctl: no retry */
+	err = errno;
+	timer_delete(timer);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EINTR, err);
+	ASSERT_EQ(0, vt_ioctl(self->fd, DRM_IOCTL_VACCEL_WAIT, &a));
+	EXPECT_EQ(0, a.job_error);
+}
+
+TEST_F(dev, destroyed_context_still_runs_its_queued_jobs)
+{
+	/* CTX_DESTROY never blocks; jobs already queued still run and signal. */
+	uint32_t ctx, sync, bos[2] = { self->busy_bo, 0 };
+	uint64_t seqno;
+	float *p;
+
+	ASSERT_EQ(0, vt_ctx_create(self->fd, 0, 1, &ctx));
+	ASSERT_EQ(0, drmSyncobjCreate(self->fd, 0, &sync));
+	ASSERT_EQ(0, vt_bo_create(self->fd, 4096, &bos[1]));
+	p = vt_bo_map(self->fd, bos[1], 4096);
+	ASSERT_NE(NULL, p);
+	vt_fill(&self->busy, 1, 0, 1024, 3.0f);
+	ASSERT_EQ(0, vt_submit_sync(self->fd, ctx, 0, &self->busy, bos, 2, NULL, 0, sync,
+				    &seqno));
+	ASSERT_EQ(0, vt_ctx_destroy(self->fd, ctx));
+	ASSERT_EQ(0, drmSyncobjWait(self->fd, &sync, 1, vt_deadline_ms(60000), 0, NULL));
+	for (int i = 0; i < 1024; i++)
+		ASSERT_EQ(vt_f32_bits(3.0f), vt_f32_bits(p[i]));
 }
 
 TEST_HARNESS_MAIN
