@@ -74,6 +74,23 @@ class Encoder(nn.Module):
         return self.layer(x)
 
 
+class Ops(nn.Module):
+    """The ops the three models above do not reach, on dynamic shapes:
+    Split, Squeeze/Unsqueeze, Expand, Where/Equal, Range, ConstantOfShape,
+    Cast, Sigmoid, Tanh, Softmax on a middle axis, Sub, Pow and Div."""
+
+    def forward(self, x):                       # x: (batch, 6)
+        a, b = torch.split(x, 3, dim=1)          # Split
+        g = torch.sigmoid(a) * torch.tanh(b)     # Sigmoid, Tanh, Mul
+        pos = torch.arange(x.shape[0]).float()   # Shape, Range, Cast
+        g = g + pos.unsqueeze(1) / 8             # Unsqueeze, Div, Add
+        z = torch.zeros(x.shape[0], 3)           # ConstantOfShape
+        m = torch.where(torch.relu(x[:, :3]) == 0, z, g)  # Slice, Equal, Where
+        e = m.unsqueeze(1).expand(-1, 2, -1)     # Expand
+        s = torch.softmax(e * 3, dim=1)          # Softmax on a middle axis
+        return (s - 0.25).pow(2)[:, :1].squeeze(1) + m  # Sub, Pow, Squeeze
+
+
 def randomize_bn(model, gen):
     # Fresh BatchNorm layers hold mean 0, var 1: make folding them matter.
     for m in model.modules():
@@ -116,6 +133,8 @@ def main():
     randomize_bn(cnn, gen)
     export(outdir, "cnn", cnn, lambda b: (b, 3, 16, 16),
            {"x": {0: "batch"}, "y": {0: "batch"}}, 14)
+
+    export(outdir, "ops", Ops(), lambda b: (b, 6), {"x": {0: "batch"}, "y": {0: "batch"}}, 14)
 
     # (seq, batch, d_model), the layer's default layout; seq varies with batch.
     enc = Encoder()

@@ -194,6 +194,34 @@ static void test_cnn(void)
 	accel_graph_destroy(raw);
 }
 
+static void test_ops(void)
+{
+	struct accel_graph *raw = NULL, *g = import("ops", &raw);
+
+	if (!g)
+		return;
+	expect_output_shape("ops", g, "[batch, 3]");
+	/* arange(batch) and zeros(batch, 3) depend on the batch: they stay
+	 * as Range and ConstantOfShape, the latter with a symbolic shape. */
+	CHECK(count_op(g, ACCEL_OP_RANGE) == 1, "Range stays");
+	CHECK(count_op(g, ACCEL_OP_CONSTANTOFSHAPE) == 1, "ConstantOfShape stays");
+	{
+		uint32_t i;
+
+		for (i = 0; i < g->nnodes; i++) {
+			char buf[64];
+
+			if (g->nodes[i]->op != ACCEL_OP_RANGE)
+				continue;
+			shape_text(g, g->nodes[i]->outputs[0], buf, sizeof(buf));
+			CHECK(!strcmp(buf, "[batch]"), "range(0, batch, 1) is %s, want [batch]", buf);
+		}
+	}
+	run_model("ops", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
 static void test_encoder(const char *model, bool fused_ln)
 {
 	struct accel_graph *raw = NULL, *g = import(model, &raw);
@@ -260,6 +288,7 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	RUN_CASE(test_mlp);
 	RUN_CASE(test_cnn);
+	RUN_CASE(test_ops);
 	RUN_CASE(test_encoder14);
 	RUN_CASE(test_encoder17);
 	HARNESS_EXIT();

@@ -167,7 +167,7 @@ static void test_dim_algebra(void)
 
 static void test_fixture_roundtrip(void)
 {
-	static const char *const models[] = { "mlp", "cnn", "encoder14", "encoder17" };
+	static const char *const models[] = { "mlp", "cnn", "ops", "encoder14", "encoder17" };
 	struct accel_ir_error err = { "" };
 	unsigned i;
 
