@@ -245,8 +245,25 @@ static int special_attr(struct nctx *c, const Onnx__AttributeProto *a)
 		if (!strcmp(n, "auto_pad"))
 			return str_eq(a, "NOTSET") ? 0 : node_error(c, EOPNOTSUPP,
 				"attribute 'auto_pad': only NOTSET (explicit pads) is supported");
-		if (c->op == ACCEL_OP_CONV && !strcmp(n, "kernel_shape"))
-			return 0;	/* implied by the weights; checked by shape inference */
+		if (c->op == ACCEL_OP_CONV && !strcmp(n, "kernel_shape")) {
+			const struct accel_value *w = c->nin > 1 ? c->in[1] : NULL;
+			size_t k;
+
+			/* Implied by the weight: only check that they agree. */
+			if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS))
+				return node_error(c, EINVAL, "attribute 'kernel_shape' must be ints");
+			if (!w || w->shape.rank < 0)
+				return 0;
+			if ((int)a->n_ints != w->shape.rank - 2)
+				return node_error(c, EINVAL, "attribute 'kernel_shape' has %zu entries "
+						  "for a rank-%d weight", a->n_ints, w->shape.rank);
+			for (k = 0; k < a->n_ints; k++)
+				if (!w->shape.dims[2 + k].expr &&
+				    w->shape.dims[2 + k].val != a->ints[k])
+					return node_error(c, EINVAL, "attribute 'kernel_shape' differs "
+							  "from the weight's shape");
+			return 0;
+		}
 		if (c->op == ACCEL_OP_MAXPOOL && !strcmp(n, "storage_order"))
 			return a->i == 0 ? 0 : unsupported_attr(c, a);
 		break;

@@ -197,6 +197,15 @@ static void test_unsupported_attribute(void)
 	s.attr.s.len = 10;
 	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Conv): attribute 'auto_pad': only NOTSET");
 
+	/* x is [2, 3] used as the weight: a rank-2 weight has no kernel dims. */
+	model_init(&s, "Conv");
+	s.node.n_input = 2;
+	add_attr(&s, "kernel_shape", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
+	s.attr.n_ints = 2;
+	s.attr.ints = (int64_t[]){ 3, 3 };
+	expect_error(&s, EINVAL, "node 'n0' (op Conv): attribute 'kernel_shape' has 2 entries "
+		     "for a rank-2 weight");
+
 	model_init(&s, "Softmax");
 	add_attr(&s, "axis", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
 	expect_error(&s, EINVAL, "node 'n0' (op Softmax): attribute 'axis' has type 1");
