@@ -90,9 +90,12 @@ static uint64_t own_client_id(void)
 			continue;
 		snprintf(link, sizeof(link), "/proc/self/fdinfo/%s", de->d_name);
 		f = fopen(link, "r");
-		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, "drm-client-id: %llu", &id) == 1)
-				break;
+		/* The whole file goes to the log too: a recorded sample of the
+		 * driver's fdinfo for tests/accelctl/data. */
+		while (f && fgets(line, sizeof(line), f)) {
+			printf("# fdinfo| %s", line);
+			sscanf(line, "drm-client-id: %llu", &id);
+		}
 		if (f)
 			fclose(f);
 		break;
@@ -248,6 +251,8 @@ static void test_accelctl_info(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "accelctl text exit 0x%x", status);
 	CHECK(strstr(out, "    clients ") && strstr(out, pidstr), "text lists pid %d:\n%s",
 	      (int)getpid(), out);
+	/* For the log (the VM harness shows it with VMTEST_VERBOSE=1). */
+	fputs(out, stdout);
 	free(out);
 
 	CHECK(running && accel_fence_wait(running, -1) == 0, "long job ends");

@@ -118,12 +118,12 @@ static void device_drm_print(const struct ac_dev *dev, bool details)
 }
 
 /* One optional u64 cell of the clients table: "-" / null when absent. */
-static void device_client_u64(const char *key, bool has, uint64_t value)
+static void device_client_u64(const char *key, bool has, uint64_t value, bool last)
 {
 	if (has)
-		print_u64(PRINT_ANY, key, "%-16" PRIu64 " ", value);
+		print_u64(PRINT_ANY, key, last ? "%" PRIu64 : "%-16" PRIu64 " ", value);
 	else
-		print_null(PRINT_ANY, key, "%-16s ", "-");
+		print_null(PRINT_ANY, key, last ? "%s" : "%-16s ", "-");
 }
 
 /*
@@ -157,8 +157,9 @@ static void device_clients_print(const struct ac_clients *c)
 				  cl->engine_compute_ns);
 		else
 			print_null(PRINT_ANY, "engine_compute_ns", "%-17s ", "-");
-		device_client_u64("total_system_bytes", cl->has_total, cl->total_system);
-		device_client_u64("resident_system_bytes", cl->has_resident, cl->resident_system);
+		device_client_u64("total_system_bytes", cl->has_total, cl->total_system, false);
+		device_client_u64("resident_system_bytes", cl->has_resident, cl->resident_system,
+				  true);
 		print_nl();
 		close_json_object();
 	}
