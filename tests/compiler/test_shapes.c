@@ -255,11 +255,75 @@ static void test_interpreter_by_hand(void)
 	      strstr(err.msg, "input 'x' dim 1: dimension is 5 but must be 6"), "%s", err.msg);
 }
 
+/* Run a one-input graph written as text on @x and compare output @k. */
+static void run_text(const char *text, const float *x, int rank, const int64_t *dims,
+		     uint32_t nout, const float *const *want, const int64_t *nwant)
+{
+	struct accel_tensor in = { .dtype = ACCEL_DT_F32, .rank = rank, .data = (void *)x };
+	struct accel_tensor out[4] = { { 0 } };
+	struct accel_graph *t = NULL;
+	uint32_t k;
+	int64_t i;
+
+	memcpy(in.dims, dims, (size_t)rank * sizeof(*dims));
+	CHECK(accel_graph_parse(text, &t, &err) == 0, "parse: %s", err.msg);
+	if (!t)
+		return;
+	CHECK(accel_pass_infer_shapes(t, NULL, &err) == 0, "infer: %s", err.msg);
+	CHECK(accel_interp_run(t, &in, 1, out, nout, &err) == 0, "run: %s", err.msg);
+	for (k = 0; k < nout; k++) {
+		for (i = 0; out[k].data && i < nwant[k]; i++)
+			CHECK(fabs(((float *)out[k].data)[i] - want[k][i]) <= 1e-6 * (1 + fabs(want[k][i])),
+			      "output %u [%lld] = %.9g, want %.9g", k, (long long)i,
+			      ((float *)out[k].data)[i], want[k][i]);
+		accel_tensor_release(&out[k]);
+	}
+	accel_graph_destroy(t);
+}
+
+static void test_kernels_by_hand(void)
+{
+	static const float x3[3] = { -1, 0, 1 };
+	/* GELU(x) = x/2 (1 + erf(x/sqrt 2)) and its tanh form, from tables. */
+	static const float gelu[3] = { -0.158655254f, 0, 0.841344746f };
+	static const float gelu_tanh[3] = { -0.158808009f, 0, 0.841191991f };
+	static const float sig[3] = { 0.268941421f, 0.5f, 0.731058579f };
+	const float *want[4] = { gelu, gelu_tanh, sig };
+	int64_t n3[4] = { 3, 3, 3 }, d3 = 3;
+	float x16[16];
+	/* 4x4 of 1..16, 3x3 windows, stride 2, padding 1 (worked by hand). */
+	static const float avg_excl[4] = { 14 / 4.0f, 30 / 6.0f, 57 / 6.0f, 99 / 9.0f };
+	static const float avg_incl[4] = { 14 / 9.0f, 30 / 9.0f, 57 / 9.0f, 99 / 9.0f };
+	static const float maxp[4] = { 6, 8, 14, 16 };
+	const float *pwant[3] = { avg_excl, avg_incl, maxp };
+	int64_t n4[3] = { 4, 4, 4 }, d4[4] = { 1, 1, 4, 4 };
+	int i;
+
+	run_text("graph g {\n"
+		 "  input %x: f32[3]\n"
+		 "  %a = Gelu(%x)\n"
+		 "  %b = Gelu(%x) {approximate=1}\n"
+		 "  %c = Sigmoid(%x)\n"
+		 "  output %a\n  output %b\n  output %c\n"
+		 "}\n", x3, 1, &d3, 3, want, n3);
+	for (i = 0; i < 16; i++)
+		x16[i] = (float)(i + 1);
+	run_text("graph g {\n"
+		 "  input %x: f32[1, 1, 4, 4]\n"
+		 "  %a = AveragePool(%x) {kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]}\n"
+		 "  %b = AveragePool(%x) {kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], "
+		 "count_include_pad=1}\n"
+		 "  %c = MaxPool(%x) {kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]}\n"
+		 "  output %a\n  output %b\n  output %c\n"
+		 "}\n", x16, 4, d4, 3, pwant, n4);
+}
+
 int main(void)
 {
 	RUN_CASE(test_symbolic_shapes);
 	RUN_CASE(test_shape_errors);
 	RUN_CASE(test_interpreter_by_hand);
+	RUN_CASE(test_kernels_by_hand);
 	accel_graph_destroy(g);
 	HARNESS_EXIT();
 }
