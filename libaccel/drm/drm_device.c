@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -64,6 +66,29 @@ static bool vdrm_fd_is_vaccel(int fd, char *desc, size_t desc_size)
 	return ours;
 }
 
+/*
+ * Whether the node at @path, which this user may not open, belongs to the
+ * vaccel driver: the kernel's own link /sys/dev/char/MAJ:MIN/device/driver.
+ */
+static bool vdrm_sysfs_is_vaccel(const char *path)
+{
+	char link[96], target[PATH_MAX];
+	const char *base;
+	struct stat st;
+	ssize_t len;
+
+	if (stat(path, &st) || !S_ISCHR(st.st_mode))
+		return false;
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device/driver", major(st.st_rdev),
+		 minor(st.st_rdev));
+	len = readlink(link, target, sizeof(target) - 1);
+	if (len <= 0)
+		return false;
+	target[len] = '\0';
+	base = strrchr(target, '/');
+	return !strcmp(base ? base + 1 : target, DRM_DRIVER_NAME);
+}
+
 /* Add @path to the list if it is a vaccel node; returns 1 if it counted. */
 static int vdrm_enumerate_node(const char *path, struct accel_device_desc *out, int room)
 {
@@ -72,10 +97,17 @@ static int vdrm_enumerate_node(const char *path, struct accel_device_desc *out, 
 	int fd;
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* not ours to report: accelctl lists unopenable nodes */
-	ours = vdrm_fd_is_vaccel(fd, desc, sizeof(desc));
-	close(fd);
+	if (fd >= 0) {
+		ours = vdrm_fd_is_vaccel(fd, desc, sizeof(desc));
+		close(fd);
+	} else {
+		/* Listed even so: opening it will say why it cannot be used. */
+		int err = errno;
+
+		ours = (err == EACCES || err == EPERM) && vdrm_sysfs_is_vaccel(path);
+		snprintf(desc, sizeof(desc), "vaccel kernel device (cannot open: %s)",
+			 strerror(err));
+	}
 	if (!ours)
 		return 0;
 	if (room > 0) {
