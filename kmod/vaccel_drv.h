@@ -42,10 +42,6 @@
 #define VACCEL_MAX_ENGINES 64u
 
 /* Driver log macros: every message names its function. */
-#define vaccel_err(vdev, fmt, ...) \
-	drm_err(&(vdev)->drm, "%s: " fmt, __func__, ##__VA_ARGS__)
-#define vaccel_warn(vdev, fmt, ...) \
-	drm_warn(&(vdev)->drm, "%s: " fmt, __func__, ##__VA_ARGS__)
 #define vaccel_dbg(vdev, fmt, ...) \
 	drm_dbg_driver(&(vdev)->drm, "%s: " fmt, __func__, ##__VA_ARGS__)
 
