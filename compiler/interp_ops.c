@@ -218,15 +218,21 @@ static int64_t offset(const int64_t *idx, const int64_t *st, int r)
 	return o;
 }
 
+/* Integer power, wrapping like the other integer ops; by squaring, so a
+ * huge exponent costs 64 steps, not 2^63. */
 static int64_t int_pow(int64_t b, int64_t e)
 {
-	int64_t r = 1;
+	uint64_t r = 1, x = (uint64_t)b;
 
 	if (e < 0)
 		return b == 1 ? 1 : b == -1 ? (e & 1 ? -1 : 1) : 0;
-	while (e-- > 0)
-		r = (int64_t)((uint64_t)r * (uint64_t)b);
-	return r;
+	while (e) {
+		if (e & 1)
+			r *= x;
+		x *= x;
+		e >>= 1;
+	}
+	return (int64_t)r;
 }
 
 static int k_elementwise(struct kctx *c)
@@ -498,6 +504,20 @@ static void ints_attr(const struct accel_node *n, const char *name, int cnt, int
 		out[i] = a && (int)a->n == cnt ? a->ints[i] : def;
 }
 
+/* Kernel sizes, strides, dilations and pads beyond this are refused, which
+ * keeps every index computation far from overflow. */
+#define WINDOW_MAX (1 << 20)
+
+static bool window_ok(const int64_t *v, int n, int64_t lo)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < lo || v[i] > WINDOW_MAX)
+			return false;
+	return true;
+}
+
 static int k_conv(struct kctx *c)
 {
 	const struct accel_tensor *x = &c->in[0], *w = &c->in[1];
@@ -515,9 +535,10 @@ static int k_conv(struct kctx *c)
 	ints_attr(c->n, "dilations", 2, 1, dl);
 	N = x->dims[0]; C = x->dims[1]; H = x->dims[2]; W = x->dims[3];
 	M = w->dims[0]; KH = w->dims[2]; KW = w->dims[3];
-	if (g < 1 || C % g || M % g || w->dims[1] != C / g || st[0] < 1 || st[1] < 1 ||
-	    dl[0] < 1 || dl[1] < 1 || KH < 1 || KW < 1)
-		return kerr(c, "inconsistent channels, group, strides or dilations");
+	if (g < 1 || C % g || M % g || w->dims[1] != C / g || !window_ok(st, 2, 1) ||
+	    !window_ok(dl, 2, 1) || !window_ok(pd, 4, 0) || KH < 1 || KW < 1 ||
+	    KH > WINDOW_MAX || KW > WINDOW_MAX)
+		return kerr(c, "inconsistent channels, group, strides, dilations or pads");
 	if (has(c, 2) && (c->in[2].rank != 1 || c->in[2].dims[0] != M))
 		return kerr(c, "bias length differs from output channels");
 	OH = (H + pd[0] + pd[2] - ((KH - 1) * dl[0] + 1)) / st[0] + 1;
@@ -579,8 +600,9 @@ static int k_pool(struct kctx *c)
 		if (op == ACCEL_OP_MAXPOOL)
 			ints_attr(c->n, "dilations", 2, 1, dl);
 	}
-	if (k[0] < 1 || k[1] < 1 || st[0] < 1 || st[1] < 1 || dl[0] < 1 || dl[1] < 1)
-		return kerr(c, "invalid kernel, strides or dilations");
+	if (op != ACCEL_OP_GLOBALAVGPOOL && (!window_ok(k, 2, 1) || !window_ok(st, 2, 1) ||
+					     !window_ok(dl, 2, 1) || !window_ok(pd, 4, 0)))
+		return kerr(c, "invalid kernel, strides, dilations or pads");
 	OH = (H + pd[0] + pd[2] - ((k[0] - 1) * dl[0] + 1) + (ceil_mode ? st[0] - 1 : 0)) / st[0] + 1;
 	OW = (W + pd[1] + pd[3] - ((k[1] - 1) * dl[1] + 1) + (ceil_mode ? st[1] - 1 : 0)) / st[1] + 1;
 	if (OH < 1 || OW < 1)
@@ -1039,6 +1061,15 @@ static int64_t clamp_bound(int64_t v, int64_t dim, int64_t step)
 	return v < -1 ? -1 : v > dim - 1 ? dim - 1 : v;
 }
 
+/* Elements of [b, e) by step (b, e already clamped, step not 0 or
+ * INT64_MIN); no intermediate overflows whatever the step. */
+static int64_t slice_len(int64_t b, int64_t e, int64_t step)
+{
+	if (step > 0)
+		return e <= b ? 0 : (e - b - 1) / step + 1;
+	return b <= e ? 0 : (b - e - 1) / -step + 1;
+}
+
 static int k_slice(struct kctx *c)
 {
 	const struct accel_tensor *x = &c->in[0], *s = &c->in[1];
@@ -1071,10 +1102,10 @@ static int k_slice(struct kctx *c)
 		seen[a] = true;
 		b = clamp_bound(geti(s, i), x->dims[a], sp);
 		e = clamp_bound(geti(&c->in[2], i), x->dims[a], sp);
-		len = sp > 0 ? (e - b + sp - 1) / sp : (b - e - sp - 1) / -sp;
+		len = slice_len(b, e, sp);
 		start[a] = b;
 		step[a] = sp;
-		dims[a] = len > 0 ? len : 0;
+		dims[a] = len;
 	}
 	for (a = x->rank - 1; a >= 0; a--) {
 		xst[a] = st;
@@ -1218,6 +1249,8 @@ static int k_constantofshape(struct kctx *c)
 
 	if (dt != ACCEL_DT_F32 && !is_int(dt))
 		return kerr(c, "unsupported dtype %d", dt);
+	if (is_int(dt) && !(v >= -9.2e18 && v <= 9.2e18))
+		return kerr(c, "value %g does not fit the integer dtype", v);
 	ret = target(c, 0, dims, &rank);
 	if (!ret)
 		ret = alloc_out(c, 0, dt, rank, dims);
@@ -1252,8 +1285,8 @@ static int k_range(struct kctx *c)
 		if (len > MAX_ELEMS)
 			return kerr(c, "range too long");
 		ret = alloc_out(c, 0, dt, 1, &len);
-		for (i = 0; !ret && i < len; i++)
-			puti(&c->out[0], i, s + i * d);
+		for (i = 0; !ret && i < len; i++)	/* wrapping, never UB */
+			puti(&c->out[0], i, (int64_t)((uint64_t)s + (uint64_t)i * (uint64_t)d));
 		return ret;
 	}
 	{

@@ -15,6 +15,7 @@
  * an axis out of range) are errors naming the node; the interpreter later
  * checks every inferred shape against the tensors it really produces.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -365,7 +366,7 @@ static int window_dim(struct sctx *c, struct accel_dim x, int64_t k, int64_t pb,
 	int ret;
 
 	if (k < 1 || stride < 1 || dil < 1 || pb < 0 || pe < 0 || k > (1 << 20) ||
-	    dil > (1 << 20) || pb > (1 << 20) || pe > (1 << 20))
+	    dil > (1 << 20) || pb > (1 << 20) || pe > (1 << 20) || stride > (1 << 20))
 		return nerr(c, "invalid kernel, stride, dilation or padding");
 	ret = ADD(x, K(pb + pe - span + (ceil ? stride - 1 : 0)), &t);
 	if (!ret && dim_is_const(t) && !dim_is_unknown(t) && t.val < 0)
@@ -755,6 +756,14 @@ static int64_t clamp_bound(int64_t v, int64_t dim, int64_t step)
 	return v < -1 ? -1 : v > dim - 1 ? dim - 1 : v;
 }
 
+/* Elements of [b, e) by step, as interp_ops.c counts them. */
+static int64_t slice_len(int64_t b, int64_t e, int64_t step)
+{
+	if (step > 0)
+		return e <= b ? 0 : (e - b - 1) / step + 1;
+	return b <= e ? 0 : (b - e - 1) / -step + 1;
+}
+
 static int infer_slice(struct sctx *c)
 {
 	const struct accel_shape *x = &in(c, 0)->shape;
@@ -796,14 +805,14 @@ static int infer_slice(struct sctx *c)
 		if (seen[a] || sp[i] == 0)
 			return nerr(c, "repeated axis or zero step");
 		seen[a] = true;
+		if (sp[i] == INT64_MIN)
+			return nerr(c, "step out of range");
 		d = x->dims[a];
 		if (dim_is_const(d) && !dim_is_unknown(d)) {
 			int64_t b = clamp_bound(st[i], d.val, sp[i]);
 			int64_t e = clamp_bound(en[i], d.val, sp[i]);
-			int64_t len = sp[i] > 0 ? (e - b + sp[i] - 1) / sp[i] :
-						  (b - e - sp[i] - 1) / -sp[i];
 
-			o.dims[a] = K(len > 0 ? len : 0);
+			o.dims[a] = K(slice_len(b, e, sp[i]));
 		} else if (sp[i] == 1 && st[i] >= 0 && en[i] >= (INT64_MAX >> 1)) {
 			ret = SUB(d, K(st[i]), &o.dims[a]);	/* [start:] */
 		} else if (sp[i] == 1 && st[i] == 0 && en[i] >= 0 && en[i] < (1 << 30)) {
@@ -826,9 +835,10 @@ static int infer_slice(struct sctx *c)
 			return 0;
 		{
 			int64_t b = clamp_bound(st[0], m, sp[0]), e = clamp_bound(en[0], m, sp[0]);
+			int64_t len = slice_len(b, e, sp[0]);
 
-			for (j = b; sp[0] > 0 ? j < e : j > e; j += sp[0])
-				r[nr++] = k[j];
+			for (j = 0; j < len; j++)
+				r[nr++] = k[b + j * sp[0]];
 		}
 		return set_known(c, 0, r, nr);
 	}
@@ -998,6 +1008,7 @@ static int infer_constantofshape(struct sctx *c)
 	struct accel_value *sv = in(c, 0);
 	struct accel_shape o;
 	int64_t numel;
+	double v;
 	uint32_t n, i;
 
 	if (dt <= ACCEL_DT_UNDEF || dt >= ACCEL_DT_COUNT)
@@ -1019,10 +1030,11 @@ static int infer_constantofshape(struct sctx *c)
 	o = accel_shape_make((int)n, t);
 	set_out(c, 0, dt, &o);
 	numel = accel_shape_numel(&o);
+	v = ir_attr_float(c->n, "value");
 	if ((dt == ACCEL_DT_I64 || dt == ACCEL_DT_I32) && o.rank <= 1 && numel >= 0 &&
-	    numel <= IR_MAX_KNOWN) {
+	    numel <= IR_MAX_KNOWN && v >= -9.2e18 && v <= 9.2e18) {
 		for (i = 0; i < numel; i++)
-			k[i] = K((int64_t)ir_attr_float(c->n, "value"));
+			k[i] = K((int64_t)v);
 		return set_known(c, 0, k, (uint32_t)numel);
 	}
 	return 0;
@@ -1043,8 +1055,11 @@ static int infer_range(struct sctx *c)
 	    known_ints(in(c, 1), &v[1], 1, &n) && known_ints(in(c, 2), &v[2], 1, &n)) {
 		if (v[2] == 0)
 			return nerr(c, "delta is zero");
-		len = v[2] > 0 ? (v[1] - v[0] + v[2] - 1) / v[2] : (v[0] - v[1] - v[2] - 1) / -v[2];
-		o.dims[0] = K(len > 0 ? len : 0);
+		/* In double like the interpreter, so hostile bounds cannot
+		 * overflow; a range that long is refused there anyway. */
+		len = (int64_t)fmin(fmax(ceil(((double)v[1] - (double)v[0]) / (double)v[2]), 0),
+				    (double)(1ll << 40));
+		o.dims[0] = K(len);
 	} else if (dt == ACCEL_DT_I64) {
 		const struct accel_dim *s = known(in(c, 0), &n), *l = known(in(c, 1), &n),
 				       *d = known(in(c, 2), &n);
