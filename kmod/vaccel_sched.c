@@ -136,18 +136,30 @@ struct vaccel_engine *vaccel_engine_pick(struct vaccel_device *vdev)
 	return &vdev->engines[n % vdev->num_engines];
 }
 
-static int vaccel_engine_init(struct vaccel_device *vdev, struct vaccel_engine *engine,
-			      unsigned int id)
+static int vaccel_engine_sched_init(struct vaccel_engine *engine, long timeout)
 {
-	struct drm_sched_init_args args = {
+#ifdef VACCEL_HAVE_SCHED_INIT_ARGS
+	const struct drm_sched_init_args args = {
 		.ops = &vaccel_sched_ops,
 		.credit_limit = 1,
 		.hang_limit = 0,
-		.timeout = vdev->job_timeout_ms ? msecs_to_jiffies(vdev->job_timeout_ms) :
-						  MAX_SCHEDULE_TIMEOUT,
+		.timeout = timeout,
 		.name = engine->name,
-		.dev = vdev->drm.dev,
+		.dev = engine->vdev->drm.dev,
 	};
+
+	return drm_sched_init(&engine->sched, &args);
+#else
+	return drm_sched_init(&engine->sched, &vaccel_sched_ops, 1, 0, timeout, NULL, NULL,
+			      engine->name, engine->vdev->drm.dev);
+#endif
+}
+
+static int vaccel_engine_init(struct vaccel_device *vdev, struct vaccel_engine *engine,
+			      unsigned int id)
+{
+	long timeout = vdev->job_timeout_ms ? msecs_to_jiffies(vdev->job_timeout_ms) :
+					      MAX_SCHEDULE_TIMEOUT;
 	int ret;
 
 	engine->vdev = vdev;
@@ -161,8 +173,9 @@ static int vaccel_engine_init(struct vaccel_device *vdev, struct vaccel_engine *
 	engine->wq = alloc_ordered_workqueue("%s", 0, engine->name);
 	if (!engine->wq)
 		return -ENOMEM;
-	args.name = engine->name;
-	ret = drm_sched_init(&engine->sched, &args);
+	/* One job per engine at a time: the scheduler's priority choice is
+	 * made at every job boundary. */
+	ret = vaccel_engine_sched_init(engine, timeout);
 	if (ret) {
 		destroy_workqueue(engine->wq);
 		engine->wq = NULL;
