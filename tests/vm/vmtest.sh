@@ -45,6 +45,13 @@ for ko in $modules; do
 done
 
 mkdir -p "$work"
+# One run at a time per work dir: a second one would overwrite the initramfs
+# and the serial log under the first.
+exec 9>"$work/lock"
+if ! flock -n 9; then
+	echo "# another vmtest run holds $work; waiting for it"
+	flock 9
+fi
 initrd=$work/initramfs.cpio.gz
 log=$work/serial.log
 # shellcheck disable=SC2086
