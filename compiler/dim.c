@@ -675,3 +675,51 @@ void dim_format(const struct accel_symtab *t, struct accel_dim d, char *buf, siz
 	buf[0] = 0;
 	format_into(t, d, &s);
 }
+
+/* ---- export as a stack program (for compiled programs) ---- */
+
+static int rpn_atom(const struct accel_symtab *t, uint32_t id, dim_rpn_emit_fn emit, void *ctx)
+{
+	const struct dim_atom *a = &t->atoms[id];
+	int ret;
+
+	if (a->kind == ATOM_SYM)
+		return emit(ctx, DIM_RPN_SYM, id);
+	ret = dim_to_rpn(t, a->num, emit, ctx);
+	if (!ret)
+		ret = dim_to_rpn(t, a->den, emit, ctx);
+	return ret ? ret : emit(ctx, DIM_RPN_DIV, 0);
+}
+
+int dim_to_rpn(const struct accel_symtab *t, struct accel_dim d, dim_rpn_emit_fn emit, void *ctx)
+{
+	const struct dim_poly *p;
+	uint32_t i, j;
+	int ret;
+
+	if (dim_is_unknown(d))
+		return -EINVAL;
+	if (!d.expr)
+		return emit(ctx, DIM_RPN_CONST, d.val);
+	p = &t->exprs[d.expr];
+	if (!p->nt)
+		return emit(ctx, DIM_RPN_CONST, 0);
+	for (i = 0; i < p->nt; i++) {
+		ret = emit(ctx, DIM_RPN_CONST, p->t[i].coeff);
+		for (j = 0; !ret && j < p->t[i].nf; j++) {
+			ret = rpn_atom(t, p->t[i].f[j], emit, ctx);
+			if (!ret)
+				ret = emit(ctx, DIM_RPN_MUL, 0);
+		}
+		if (!ret && i)
+			ret = emit(ctx, DIM_RPN_ADD, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+const char *dim_atom_name(const struct accel_symtab *t, uint32_t id)
+{
+	return id < t->natoms && t->atoms[id].kind == ATOM_SYM ? t->atoms[id].name : NULL;
+}

@@ -77,6 +77,18 @@ int dim_eval(const struct accel_symtab *t, const struct dim_env *env, struct acc
 /* Writes at most len-1 bytes and always terminates. */
 void dim_format(const struct accel_symtab *t, struct accel_dim d, char *buf, size_t len);
 
+/*
+ * A dim as a postfix program, for compiled programs that evaluate shapes
+ * without the symbol table: constants, symbols (by atom id, named by
+ * dim_atom_name()) and +, *, floor /. Each term is pushed as its
+ * coefficient times its factors; terms are summed.
+ */
+enum dim_rpn_op { DIM_RPN_CONST, DIM_RPN_SYM, DIM_RPN_ADD, DIM_RPN_MUL, DIM_RPN_DIV };
+typedef int (*dim_rpn_emit_fn)(void *ctx, enum dim_rpn_op op, int64_t arg);
+int dim_to_rpn(const struct accel_symtab *t, struct accel_dim d, dim_rpn_emit_fn emit, void *ctx);
+/* The name of symbol atom @id, or NULL when @id is not a symbol. */
+const char *dim_atom_name(const struct accel_symtab *t, uint32_t id);
+
 /* ---- op table (ops.c) ---- */
 
 struct op_attr_spec {

@@ -240,6 +240,13 @@ int accel_pass_fold_constants(struct accel_graph *g, struct accel_report *r,
 			      struct accel_ir_error *err);
 int accel_pass_dce(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
 int accel_pass_cse(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
+/*
+ * BatchNormalization folded into the Conv before it (weights and bias
+ * rescaled) where that Conv has no other reader; any other becomes a
+ * per-channel Mul and Add of constants (compiler/pass_bnfold.c).
+ */
+int accel_pass_fold_batchnorm(struct accel_graph *g, struct accel_report *r,
+			      struct accel_ir_error *err);
 /* The standard pipeline: shapes, fold, CSE, DCE, shapes again. */
 int accel_graph_optimize(struct accel_graph *g, struct accel_report *r,
 			 struct accel_ir_error *err);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * compile.c - graph to program: the standard pipeline, BatchNorm folding,
+ * fusion, memory planning and lowering, in that order, each adding its
+ * lines to the compile report; then the I/O signature and the arena slots
+ * are written into the program.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower_priv.h"
+
+static int check_typed(const struct accel_graph *g, struct accel_ir_error *err)
+{
+	uint32_t i, j;
+	int k;
+
+	for (i = 0; i < g->nnodes; i++)
+		for (j = 0; j < g->nodes[i]->noutputs; j++) {
+			const struct accel_value *v = g->nodes[i]->outputs[j];
+
+			if (v->dtype == ACCEL_DT_UNDEF || v->shape.rank < 0)
+				return ir_error(err, EINVAL, "compile: %%%s (%s) has no known type "
+						"or rank", v->name, accel_op_name(g->nodes[i]->op));
+			for (k = 0; k < v->shape.rank; k++)
+				if (dim_is_unknown(v->shape.dims[k]))
+					return ir_error(err, EINVAL, "compile: %%%s (%s): dim %d is only "
+							"known at run time (data-dependent shapes "
+							"are not supported)", v->name,
+							accel_op_name(g->nodes[i]->op), k);
+		}
+	return 0;
+}
+
+static int io_sig(struct progbuild *b, const struct accel_value *v, bool input,
+		  struct accel_program_io *io)
+{
+	const struct accel_program *p = b->p;
+	int k, e;
+
+	memset(io, 0, sizeof(*io));
+	io->name = strdup(v->name);
+	if (!io->name)
+		return -ENOMEM;
+	io->dtype = v->dtype;
+	io->rank = (uint32_t)v->shape.rank;
+	if (v->dtype == ACCEL_DT_BOOL || !vaccel_dtype_of(v->dtype))
+		return -EOPNOTSUPP;
+	for (k = 0; k < v->shape.rank; k++) {
+		e = pb_expr_dim(b, v->shape.dims[k]);
+		if (e < 0)
+			return e;
+		io->dims[k] = (uint32_t)e;
+		io->bind_sym[k] = -1;
+		/* A bare symbol is 1 * sym: it binds the symbol. */
+		if (input && p->exprs[e].count == 3) {
+			const struct accel_pexpr_insn *in = &p->insns[p->exprs[e].first];
+
+			if (in[0].op == ACCEL_PX_CONST && in[0].arg == 1 && in[1].op == ACCEL_PX_SYM &&
+			    in[2].op == ACCEL_PX_MUL)
+				io->bind_sym[k] = (int32_t)in[1].arg;
+		}
+	}
+	for (; k < ACCEL_IR_MAX_RANK; k++)
+		io->bind_sym[k] = -1;
+	return 0;
+}
+
+/* The report's memory lines: the formula, and figures at every symbol = 1. */
+static void report_memory(struct accel_graph *g, const struct memplan *m,
+			  const struct accel_program *p, struct accel_report *r)
+{
+	struct accel_dim sum = accel_dim_const(0);
+	struct accel_program_memory mem;
+	int64_t *ones = calloc(p->nsyms + 1, sizeof(*ones));
+	char buf[512];
+	uint32_t i;
+
+	for (i = 0; i < m->nslots; i++)
+		if (dim_add(g->syms, sum, m->slots[i].bytes, &sum))
+			break;
+	dim_format(g->syms, sum, buf, sizeof(buf));
+	report_add(r, "memplan: unplanned intermediates = %s bytes; the arena is planned at "
+		   "launch for the actual symbol values", buf);
+	if (!ones)
+		return;
+	for (i = 0; i < p->nsyms; i++)
+		ones[i] = 1;
+	if (!accel_program_memory(p, ones, &mem))
+		report_add(r, "memplan: %s: arena %llu bytes, unplanned %llu, lower bound %llu "
+			   "(arena / lower bound = %.3f), weights %llu",
+			   p->nsyms ? "with every symbol = 1" : "static shapes",
+			   (unsigned long long)mem.arena_bytes,
+			   (unsigned long long)mem.unplanned_bytes,
+			   (unsigned long long)mem.lower_bound_bytes,
+			   mem.lower_bound_bytes ? (double)mem.arena_bytes /
+						   (double)mem.lower_bound_bytes : 1.0,
+			   (unsigned long long)mem.weights_bytes);
+	free(ones);
+}
+
+int accel_program_compile(struct accel_graph *g, const struct accel_compile_options *opts,
+			  struct accel_report *r, struct accel_program **out,
+			  struct accel_ir_error *err)
+{
+	struct schedule s = { 0 };
+	struct memplan m = { 0 };
+	struct progbuild b;
+	struct lower l;
+	struct accel_program *p;
+	uint32_t i;
+	int ret;
+
+	*out = NULL;
+	if (opts && (opts->flags || opts->reserved[0] || opts->reserved[1] ||
+		     opts->reserved[2] || opts->reserved[3]))
+		return ir_error(err, EINVAL, "compile: unknown options");
+	ret = accel_graph_optimize(g, r, err);
+	if (!ret)
+		ret = accel_pass_fold_batchnorm(g, r, err);
+	if (!ret)
+		ret = accel_pass_dce(g, r, err);
+	if (!ret)
+		ret = accel_pass_infer_shapes(g, r, err);
+	if (!ret)
+		ret = check_typed(g, err);
+	if (!ret)
+		ret = schedule_build(g, &s, r, err);
+	if (!ret)
+		ret = memplan_build(g, &s, &m, r, err);
+	if (ret) {
+		schedule_fini(&s);
+		return ret;
+	}
+	ret = pb_init(&b, g, opts ? opts->max_cmdbuf_bytes : 0);
+	if (ret) {
+		ret = ir_error(err, -ret, "compile: out of memory");
+		goto out;
+	}
+	l = (struct lower){ .g = g, .t = g->syms, .s = &s, .m = &m, .b = &b, .err = err };
+	for (i = 0; i < s.n && !ret; i++) {
+		b.step = i;
+		ret = lower_kernel(&l, &s.k[i]);
+		if (!ret && b.error)
+			ret = lower_err(&l, s.k[i].node, -b.error, "a field does not fit its packet "
+					"(%d)", b.error);
+	}
+	if (ret)
+		goto out_pb;
+	p = b.p;
+	p->ninputs = g->ninputs;
+	p->noutputs = g->noutputs;
+	p->inputs = calloc(g->ninputs + 1, sizeof(*p->inputs));
+	p->outputs = calloc(g->noutputs + 1, sizeof(*p->outputs));
+	p->slots = calloc(m.nslots + 1, sizeof(*p->slots));
+	if (!p->inputs || !p->outputs || !p->slots) {
+		ret = ir_error(err, ENOMEM, "compile: out of memory");
+		goto out_pb;
+	}
+	for (i = 0; i < g->ninputs + g->noutputs && !ret; i++) {
+		bool in = i < g->ninputs;
+		const struct accel_value *v = in ? g->inputs[i] : g->outputs[i - g->ninputs];
+
+		ret = io_sig(&b, v, in, in ? &p->inputs[i] : &p->outputs[i - g->ninputs]);
+		if (ret)
+			ret = ir_error(err, -ret, "compile: %s %%%s (%s) cannot cross the program "
+				       "boundary", in ? "input" : "output", v->name,
+				       accel_dtype_name(v->dtype));
+	}
+	for (i = 0; i < m.nslots && !ret; i++) {
+		int e = pb_expr_dim(&b, m.slots[i].bytes);
+
+		if (e < 0)
+			ret = ir_error(err, -e, "compile: slot size too complex");
+		else
+			p->slots[i] = (struct accel_program_slot){ m.slots[i].first, m.slots[i].last,
+								   (uint32_t)e, 0 };
+	}
+	if (ret)
+		goto out_pb;
+	p->nslots = m.nslots;
+	p->nsteps = s.n ? s.n : 1;
+	p->weights = m.weights;
+	p->weights_size = m.weights_size;
+	m.weights = NULL;
+	ret = pb_finish(&b, &p);
+	if (ret) {
+		ret = ir_error(err, -ret, "compile: cannot assemble the program");
+		goto out_pb;
+	}
+	{
+		char msg[256];
+
+		ret = accel_program_check(p, msg, sizeof(msg));
+		if (ret) {
+			accel_program_destroy(p);
+			ret = ir_error(err, -ret, "compile: internal error: %s", msg);
+			goto out_pb;
+		}
+	}
+	report_add(r, "lower: %u kernels -> %u packets in %u command buffers, %u patch records, "
+		   "%u symbols", s.n, p->npackets, p->ntemplates, p->npatches, p->nsyms);
+	report_memory(g, &m, p, r);
+	*out = p;
+out_pb:
+	pb_fini(&b);
+out:
+	memplan_fini(&m);
+	schedule_fini(&s);
+	return ret;
+}
