@@ -24,8 +24,8 @@
  *   used, charged at every executor checkpoint, so it grows during a job.
  * - ``drm-engine-capacity-compute``: the number of engines.
  * - ``drm-total-system``, ``drm-resident-system``: bytes of the buffers
- *   the client holds handles to, and of those whose pages are allocated;
- *   ``drm-memory-system`` repeats the total under the older 6.1 key.
+ *   the client holds handles to, and of those whose pages are allocated.
+ *   The deprecated ``drm-memory-<region>`` key is not printed.
  *
  * Sizes are printed in the largest of bytes, KiB and MiB that divides them
  * exactly, with the unit suffix.
@@ -66,5 +66,4 @@ void vaccel_show_fdinfo(struct seq_file *m, struct file *f)
 	seq_printf(m, "drm-engine-capacity-compute:\t%u\n", vfile->vdev->num_engines);
 	vaccel_fdinfo_size(m, "drm-total-system", total);
 	vaccel_fdinfo_size(m, "drm-resident-system", resident);
-	vaccel_fdinfo_size(m, "drm-memory-system", total);
 }
