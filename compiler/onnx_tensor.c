@@ -32,6 +32,19 @@ enum accel_dtype onnx_dtype(int32_t t)
 	}
 }
 
+/* How many elements the typed repeated field for @dt holds. */
+static size_t typed_count(const Onnx__TensorProto *t, enum accel_dtype dt)
+{
+	switch (dt) {
+	case ACCEL_DT_F32:
+		return t->n_float_data;
+	case ACCEL_DT_I64:
+		return t->n_int64_data;
+	default:
+		return t->n_int32_data;
+	}
+}
+
 /* Copy the typed repeated field that holds @dt's data, narrowing int32_data
  * for the small types as the proto's comments prescribe. */
 static int typed_data(const Onnx__TensorProto *t, enum accel_dtype dt, size_t n, void *dst)
@@ -109,9 +122,14 @@ int onnx_tensor_decode(const Onnx__TensorProto *t, const char *what, enum accel_
 		shape->dims[i] = accel_dim_const(t->dims[i]);
 	}
 	*nbytes = (size_t)n * esize;
+	/* Both checks come before the allocation, which they bound by the
+	 * size of the file: dims alone may promise gigabytes. */
 	if (t->has_raw_data && t->raw_data.len != *nbytes)
 		return ir_error(err, EINVAL, "tensor '%s': raw_data holds %zu bytes, dims need %zu",
 				what, t->raw_data.len, *nbytes);
+	if (!t->has_raw_data && typed_count(t, *dt) != (size_t)n)
+		return ir_error(err, EINVAL, "tensor '%s': data holds the wrong number of "
+				"elements for %lld", what, (long long)n);
 	buf = malloc(*nbytes ? *nbytes : 1);
 	if (!buf)
 		return ir_error(err, ENOMEM, "tensor '%s': out of memory", what);

@@ -278,6 +278,18 @@ static void test_hostile_tensors(void)
 	s.init.float_data = s.init_data;
 	expect_error(&s, EINVAL, "tensor 'w': data holds the wrong number of elements for 6");
 
+	/* Dims that promise 4 GiB with five floats of data: refused before
+	 * anything is allocated (found by fuzz-onnx-import). */
+	model_init(&s, "Relu");
+	add_init(&s);
+	s.init.has_raw_data = 0;
+	s.init.n_float_data = 5;
+	s.init.float_data = s.init_data;
+	s.init_dims[0] = 1 << 15;
+	s.init_dims[1] = 1 << 15;
+	expect_error(&s, EINVAL, "tensor 'w': data holds the wrong number of elements for "
+		     "1073741824");
+
 	model_init(&s, "Relu");
 	add_init(&s);
 	s.init.has_data_location = 1;
