@@ -64,6 +64,54 @@ class Cnn(nn.Module):
         return self.fc(x)
 
 
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.b1 = nn.BatchNorm2d(cout)
+        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.b2 = nn.BatchNorm2d(cout)
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                      nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.b2(self.c2(torch.relu(self.b1(self.c1(x)))))
+        return torch.relu(y + (x if self.down is None else self.down(x)))
+
+
+class ResNet(nn.Module):
+    """torchvision's ResNet-18 layout, shrunk: 7x7/2 stem, 3x3/2 max pool,
+    basic blocks with a strided 1x1 downsample, global pool, fc."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 7, 2, 3, bias=False), nn.BatchNorm2d(8),
+                                  nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.layer1 = BasicBlock(8, 8, 1)
+        self.layer2 = BasicBlock(8, 16, 2)
+        self.pool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.stem(x)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class EncoderStack(nn.Module):
+    """The other common configuration: batch first, pre-norm, two layers."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64,
+                                           dropout=0.0, batch_first=True, norm_first=True)
+        self.enc = nn.TransformerEncoder(layer, num_layers=2)
+
+    def forward(self, x):
+        return self.enc(x)
+
+
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
@@ -143,6 +191,16 @@ def main():
     # opset 17 emits LayerNormalization.
     export(outdir, "encoder14", enc, lambda b: (3 + b, b, 32), axes, 14)
     export(outdir, "encoder17", enc, lambda b: (3 + b, b, 32), axes, 17)
+
+    # Added later than the above, so they come last: the global RNG then
+    # leaves the earlier models' weights as they were.
+    resnet = ResNet()
+    randomize_bn(resnet, gen)
+    export(outdir, "resnet", resnet, lambda b: (b, 3, 32, 32),
+           {"x": {0: "batch"}, "y": {0: "batch"}}, 14)
+
+    export(outdir, "encoder_stack", EncoderStack(), lambda b: (b, 3 + b, 32),
+           {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}, 14)
 
 
 if __name__ == "__main__":

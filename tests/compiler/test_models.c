@@ -222,17 +222,32 @@ static void test_ops(void)
 	accel_graph_destroy(raw);
 }
 
-static void test_encoder(const char *model, bool fused_ln)
+static void test_resnet(void)
 {
-	struct accel_graph *raw = NULL, *g = import(model, &raw);
-	uint32_t i, j;
-	bool symbolic_reshape = false;
+	struct accel_graph *raw = NULL, *g = import("resnet", &raw);
 
 	if (!g)
 		return;
-	expect_output_shape(model, g, "[seq, batch, 32]");
-	/* The exporter's Shape -> Gather -> Unsqueeze -> Concat chains are
-	 * folded into symbolic Reshape targets and removed. */
+	expect_output_shape("resnet", g, "[batch, 10]");
+	/* stem, 2 + 2 block convs and the strided 1x1 downsample; the exporter
+	 * folded every BatchNorm into its Conv. */
+	CHECK(count_op(g, ACCEL_OP_CONV) == 6, "six Conv, not %d", count_op(g, ACCEL_OP_CONV));
+	CHECK(count_op(g, ACCEL_OP_MAXPOOL) == 1 && count_op(g, ACCEL_OP_GLOBALAVGPOOL) == 1,
+	      "3x3/2 max pool with padding and the global pool");
+	CHECK(count_op(g, ACCEL_OP_ADD) == 2, "two residual adds");
+	run_model("resnet", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+/* The exporter's Shape -> Gather -> Unsqueeze -> Concat chains are folded
+ * into symbolic Reshape targets, heads folded into the batch, and removed. */
+static void expect_shape_chains_folded(const char *model, const struct accel_graph *g,
+				       const struct accel_graph *raw)
+{
+	bool symbolic_reshape = false;
+	uint32_t i, j;
+
 	CHECK(count_op(g, ACCEL_OP_SHAPE) == 0, "%s: %d Shape left", model,
 	      count_op(g, ACCEL_OP_SHAPE));
 	CHECK(count_op(g, ACCEL_OP_GATHER) == 0, "%s: Gather left", model);
@@ -259,6 +274,31 @@ static void test_encoder(const char *model, bool fused_ln)
 	}
 	CHECK(symbolic_reshape, "%s: a Reshape to [seq, 4*batch, 8] (heads folded into batch)",
 	      model);
+}
+
+static void test_encoder_stack(void)
+{
+	struct accel_graph *raw = NULL, *g = import("encoder_stack", &raw);
+
+	if (!g)
+		return;
+	expect_output_shape("encoder_stack", g, "[batch, seq, 32]");
+	expect_shape_chains_folded("encoder_stack", g, raw);
+	CHECK(count_op(g, ACCEL_OP_SOFTMAX) == 2, "a softmax per layer");
+	CHECK(count_op(g, ACCEL_OP_REDUCEMEAN) == 8, "two decomposed LayerNorms per layer");
+	run_model("encoder_stack", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+static void test_encoder(const char *model, bool fused_ln)
+{
+	struct accel_graph *raw = NULL, *g = import(model, &raw);
+
+	if (!g)
+		return;
+	expect_output_shape(model, g, "[seq, batch, 32]");
+	expect_shape_chains_folded(model, g, raw);
 	CHECK(count_op(g, ACCEL_OP_LAYERNORM) == (fused_ln ? 2 : 0), "%s: LayerNormalization",
 	      model);
 	CHECK(count_op(g, ACCEL_OP_REDUCEMEAN) == (fused_ln ? 0 : 4), "%s: ReduceMean", model);
@@ -289,6 +329,8 @@ int main(int argc, char **argv)
 	RUN_CASE(test_mlp);
 	RUN_CASE(test_cnn);
 	RUN_CASE(test_ops);
+	RUN_CASE(test_resnet);
+	RUN_CASE(test_encoder_stack);
 	RUN_CASE(test_encoder14);
 	RUN_CASE(test_encoder17);
 	HARNESS_EXIT();

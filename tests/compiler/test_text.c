@@ -167,7 +167,8 @@ static void test_dim_algebra(void)
 
 static void test_fixture_roundtrip(void)
 {
-	static const char *const models[] = { "mlp", "cnn", "ops", "encoder14", "encoder17" };
+	static const char *const models[] = { "mlp", "cnn", "ops", "resnet", "encoder_stack",
+						"encoder14", "encoder17" };
 	struct accel_ir_error err = { "" };
 	unsigned i;
 
