@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_lower_ops.c - every op the importer produces, lowered on its own (or
+ * in a small pattern) and run on the in-process device at two values of
+ * the symbol n without recompiling, against the reference interpreter.
+ *
+ * Graphs are written in the text form with random constants. Inputs are
+ * random f32; a dim written "n" takes the value under test. Float outputs
+ * must agree within rtol 1e-4, atol 1e-5; integer outputs exactly.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <accel/accel.h>
+#include <accel/program.h>
+
+#include "harness.h"
+
+#define RTOL 1e-4
+#define ATOL 1e-5
+#define MAX_IO 8
+
+static struct accel_device *dev;
+static unsigned rng = 1;
+
+static float frand(float lo, float hi)
+{
+	rng = rng * 1103515245u + 12345u;
+	return lo + (hi - lo) * (float)((rng >> 8) & 0xffff) / 65535.0f;
+}
+
+/* Text builder: the graph text grows in one static buffer. */
+static char text[1 << 16];
+
+static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void put(const char *fmt, ...)
+{
+	size_t used = strlen(text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text + used, sizeof(text) - used, fmt, ap);
+	va_end(ap);
+}
+
+/* A random f32 constant of @count elements in [lo, hi). */
+static void konst(const char *name, const char *dims, int count, float lo, float hi)
+{
+	int i;
+
+	put("  const %%%s: f32[%s] = [", name, dims);
+	for (i = 0; i < count; i++)
+		put("%s%a", i ? ", " : "", (double)frand(lo, hi));
+	put("]\n");
+}
+
+static void begin(void)
+{
+	text[0] = 0;
+	put("graph t {\n");
+}
+
+static void finish(void)
+{
+	put("}\n");
+}
+
+static void fill_input(const struct accel_graph *g, const struct accel_value *v, int64_t n,
+		       struct accel_tensor *t)
+{
+	int64_t cnt = 1, i;
+	char buf[64];
+	int k;
+
+	memset(t, 0, sizeof(*t));
+	t->dtype = v->dtype;
+	t->rank = v->shape.rank;
+	for (k = 0; k < t->rank; k++) {
+		accel_dim_format(g, v->shape.dims[k], buf, sizeof(buf));
+		t->dims[k] = !strcmp(buf, "n") ? n : strtoll(buf, NULL, 10);
+		cnt *= t->dims[k];
+	}
+	t->data = malloc((size_t)cnt * sizeof(float));
+	for (i = 0; t->data && i < cnt; i++)
+		((float *)t->data)[i] = frand(-2.0f, 2.0f);
+}
+
+static void compare(const char *what, const struct accel_tensor *got,
+		    const struct accel_tensor *want)
+{
+	int64_t n = 1, i, bad = 0;
+	int k;
+
+	CHECK(got->dtype == want->dtype && got->rank == want->rank, "%s: %s rank %d, want %s "
+	      "rank %d", what, accel_dtype_name(got->dtype), got->rank,
+	      accel_dtype_name(want->dtype), want->rank);
+	if (got->dtype != want->dtype || got->rank != want->rank)
+		return;
+	for (k = 0; k < got->rank; k++) {
+		CHECK(got->dims[k] == want->dims[k], "%s: dim %d is %lld, want %lld", what, k,
+		      (long long)got->dims[k], (long long)want->dims[k]);
+		if (got->dims[k] != want->dims[k])
+			return;
+		n *= got->dims[k];
+	}
+	for (i = 0; i < n; i++) {
+		bool ok;
+
+		if (got->dtype == ACCEL_DT_I64) {
+			ok = ((const int64_t *)got->data)[i] == ((const int64_t *)want->data)[i];
+		} else {
+			double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
+
+			ok = fabs(a - w) <= ATOL + RTOL * fabs(w);
+			if (!ok && !bad)
+				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what, (long long)i,
+					a, w);
+		}
+		bad += !ok;
+	}
+	CHECK(bad == 0, "%s: %lld of %lld elements differ", what, (long long)bad, (long long)n);
+}
+
+/*
+ * Compile the graph in `text` once, run it at n = 2 and n = 5 and compare
+ * every output with the interpreter. @report_has: a line the compile
+ * report must contain (or NULL).
+ */
+static void check_graph(const char *name, const char *report_has)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_graph *g = NULL, *ref = NULL;
+	struct accel_program *p = NULL;
+	struct accel_runner *r = NULL;
+	struct accel_report *rep = NULL;
+	static const int64_t ns[2] = { 2, 5 };
+	uint32_t i, k;
+	int ret;
+
+	ret = accel_graph_parse(text, &g, &err);
+	CHECK(ret == 0, "%s: parse: %s\n%s", name, err.msg, text);
+	if (ret)
+		return;
+	CHECK(g->ninputs <= MAX_IO && g->noutputs <= MAX_IO, "%s: too many inputs/outputs",
+	      name);
+	if (g->ninputs > MAX_IO || g->noutputs > MAX_IO)
+		ret = -E2BIG;
+	if (!ret)
+		ret = accel_graph_parse(text, &ref, &err);
+	if (!ret)
+		ret = accel_pass_infer_shapes(ref, NULL, &err);
+	CHECK(ret == 0, "%s: reference: %s", name, err.msg);
+	accel_report_create(&rep);
+	ret = ret ? ret : accel_program_compile(g, NULL, rep, &p, &err);
+	CHECK(ret == 0, "%s: compile: %s", name, err.msg);
+	if (!ret && report_has)
+		CHECK(strstr(accel_report_text(rep), report_has), "%s: report lacks '%s':\n%s",
+		      name, report_has, accel_report_text(rep));
+	if (!ret)
+		ret = accel_runner_create(p, dev, &r);
+	CHECK(ret == 0, "%s: runner: %d", name, ret);
+	for (k = 0; !ret && k < 2; k++) {
+		struct accel_tensor in[MAX_IO] = { { 0 } }, got[MAX_IO] = { { 0 } };
+		struct accel_tensor want[MAX_IO] = { { 0 } };
+		char what[128];
+
+		for (i = 0; i < g->ninputs; i++)
+			fill_input(g, g->inputs[i], ns[k], &in[i]);
+		ret = accel_runner_run(r, in, g->ninputs, got, g->noutputs);
+		CHECK(ret == 0, "%s n=%lld: run: %s", name, (long long)ns[k], accel_runner_error(r));
+		if (!ret) {
+			ret = accel_interp_run(ref, in, ref->ninputs, want, ref->noutputs, &err);
+			CHECK(ret == 0, "%s: interpreter: %s", name, err.msg);
+		}
+		for (i = 0; !ret && i < g->noutputs; i++) {
+			snprintf(what, sizeof(what), "%s n=%lld output %u", name, (long long)ns[k], i);
+			compare(what, &got[i], &want[i]);
+		}
+		for (i = 0; i < MAX_IO; i++) {
+			free(in[i].data);
+			accel_tensor_release(&want[i]);
+		}
+	}
+	if (r) {
+		struct accel_runner_stats st;
+
+		accel_runner_stats(r, &st);
+		CHECK(st.runs == 2 && st.repatches == 2, "%s: %llu runs, %llu re-patches", name,
+		      (unsigned long long)st.runs, (unsigned long long)st.repatches);
+	}
+	accel_runner_destroy(r);
+	accel_program_destroy(p);
+	accel_report_destroy(rep);
+	accel_graph_destroy(g);
+	accel_graph_destroy(ref);
+}
+
+static void test_binary_broadcast(void)
+{
+	begin();
+	put("  input %%a: f32[n, 3, 4]\n  input %%b: f32[4]\n  input %%c: f32[n, 1, 1]\n");
+	konst("k", "3, 1", 3, 0.5f, 1.5f);
+	put("  %%s = Add(%%a, %%b)\n  %%t = Sub(%%s, %%c)\n  %%u = Mul(%%t, %%k)\n"
+	    "  %%y = Div(%%u, %%k)\n  output %%y\n");
+	finish();
+	check_graph("add/sub/mul/div", "1 FUSED_ELEMENTWISE");
+}
+
+static void test_unary(void)
+{
+	begin();
+	put("  input %%x: f32[n, 7]\n");
+	put("  %%r = Relu(%%x)\n  %%e = Erf(%%x)\n  %%t = Tanh(%%x)\n  %%s = Sigmoid(%%x)\n"
+	    "  %%q = Sqrt(%%s)\n  %%g = Gelu(%%x)\n  %%h = Gelu(%%x) {approximate=1}\n"
+	    "  const %%two: f32[] = [0x1p+1]\n  %%p = Pow(%%s, %%two)\n"
+	    "  const %%e3: f32[] = [0x1.8p+0]\n  %%p3 = Pow(%%s, %%e3)\n"
+	    "  output %%r\n  output %%e\n  output %%t\n  output %%q\n  output %%g\n"
+	    "  output %%h\n  output %%p\n  output %%p3\n");
+	finish();
+	check_graph("unary", NULL);
+}
+
+static void test_equal_where_cast(void)
+{
+	begin();
+	put("  input %%a: f32[n, 4]\n  input %%b: f32[n, 4]\n  const %%z: f32[] = [0x0p+0]\n"
+	    "  %%r = Relu(%%a)\n  %%e = Equal(%%r, %%z)\n  %%w = Where(%%e, %%a, %%b)\n"
+	    "  %%c = Cast(%%e) {to=1}\n  %%y = Add(%%w, %%c)\n  output %%y\n");
+	finish();
+	check_graph("equal/where/cast", NULL);
+}
+
+static void test_matmul(void)
+{
+	begin();
+	put("  input %%a: f32[n, 6]\n");
+	konst("w", "6, 5", 30, -1, 1);
+	konst("bias", "5", 5, -1, 1);
+	put("  %%m = MatMul(%%a, %%w)\n  %%s = Add(%%m, %%bias)\n  %%y = Relu(%%s)\n  output %%y\n");
+	finish();
+	check_graph("matmul+bias+relu", "2 nodes into GEMM/CONV epilogues");
+
+	begin();
+	put("  input %%a: f32[n, 3, 4]\n  input %%b: f32[n, 4, 5]\n"
+	    "  %%y = MatMul(%%a, %%b)\n  output %%y\n");
+	finish();
+	check_graph("matmul batched", NULL);
+
+	begin();
+	put("  input %%a: f32[n, 2, 3, 4]\n  input %%b: f32[n, 2, 4, 5]\n");
+	konst("w", "4, 3", 12, -1, 1);
+	put("  %%y = MatMul(%%a, %%b)\n  %%z = MatMul(%%a, %%w)\n  output %%y\n  output %%z\n");
+	finish();
+	check_graph("matmul rank 4", NULL);
+
+	begin();
+	put("  input %%a: f32[n, 4]\n  input %%v: f32[4]\n  input %%u: f32[n]\n"
+	    "  %%y = MatMul(%%a, %%v)\n  %%z = MatMul(%%u, %%a)\n  output %%y\n  output %%z\n");
+	finish();
+	check_graph("matmul vectors", NULL);
+
+	/* attention-style: B transposed by a Transpose node */
+	begin();
+	put("  input %%q: f32[n, 3, 4]\n  input %%k: f32[n, 3, 4]\n"
+	    "  %%kt = Transpose(%%k) {perm=[0, 2, 1]}\n  %%s = MatMul(%%q, %%kt)\n"
+	    "  %%p = Softmax(%%s) {axis=-1}\n  output %%p\n");
+	finish();
+	check_graph("q @ k^T softmax", NULL);
+}
+
+static void test_gemm(void)
+{
+	begin();
+	put("  input %%a: f32[4, n]\n");
+	konst("b", "5, 4", 20, -1, 1);
+	konst("c", "5", 5, -1, 1);
+	put("  %%y = Gemm(%%a, %%b, %%c) {alpha=0.5, beta=2.0, transA=1, transB=1}\n"
+	    "  output %%y\n");
+	finish();
+	check_graph("gemm transposed, beta C", NULL);
+
+	begin();
+	put("  input %%a: f32[n, 4]\n");
+	konst("b", "4, 3", 12, -1, 1);
+	konst("c", "1, 3", 3, -1, 1);
+	put("  %%y = Gemm(%%a, %%b, %%c)\n  output %%y\n");
+	finish();
+	check_graph("gemm bias", NULL);
+
+	begin();
+	put("  input %%a: f32[3, 4]\n  input %%c: f32[3, n]\n");
+	put("  const %%b: f32[4, 1] = [0x1p+0, 0x1p-1, -0x1p+0, 0x1.8p+0]\n");
+	put("  %%t = Gemm(%%a, %%b)\n  %%y = Add(%%t, %%c)\n  output %%y\n");
+	finish();
+	check_graph("gemm no C", NULL);
+}
+
+static void test_conv(void)
+{
+	begin();
+	put("  input %%x: f32[n, 4, 7, 6]\n");
+	konst("w", "6, 2, 3, 3", 108, -0.5f, 0.5f);
+	konst("b", "6", 6, -0.5f, 0.5f);
+	put("  %%y = Conv(%%x, %%w, %%b) {dilations=[1, 2], group=2, pads=[1, 0, 1, 2], "
+	    "strides=[2, 1]}\n  %%z = Tanh(%%y)\n  output %%z\n");
+	finish();
+	check_graph("conv2d groups/pads/dilation + tanh", "1 nodes into GEMM/CONV epilogues");
+}
+
+static void test_batchnorm(void)
+{
+	begin();
+	put("  input %%x: f32[n, 3, 5, 5]\n");
+	konst("w", "4, 3, 3, 3", 108, -0.5f, 0.5f);
+	konst("g", "4", 4, 0.5f, 1.5f);
+	konst("be", "4", 4, -0.5f, 0.5f);
+	konst("mu", "4", 4, -0.5f, 0.5f);
+	konst("var", "4", 4, 0.5f, 1.5f);
+	put("  %%c = Conv(%%x, %%w) {pads=[1, 1, 1, 1]}\n"
+	    "  %%b = BatchNormalization(%%c, %%g, %%be, %%mu, %%var)\n  %%r = Relu(%%b)\n"
+	    "  %%b2 = BatchNormalization(%%r, %%g, %%be, %%mu, %%var) {epsilon=0.001}\n"
+	    "  output %%b2\n");
+	finish();
+	check_graph("batchnorm folded and affine", "bnfold: 1 folded into Conv, 1 turned affine");
+}
+
+static void test_norms(void)
+{
+	begin();
+	put("  input %%x: f32[n, 3, 8]\n");
+	konst("s", "8", 8, 0.5f, 1.5f);
+	konst("b", "8", 8, -0.5f, 0.5f);
+	konst("s2", "3, 8", 24, 0.5f, 1.5f);
+	put("  %%y = LayerNormalization(%%x, %%s, %%b) {axis=-1}\n"
+	    "  %%z = LayerNormalization(%%x, %%s2) {axis=1, epsilon=0.01}\n"
+	    "  output %%y\n  output %%z\n");
+	finish();
+	check_graph("layernorm", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 5, 3]\n"
+	    "  %%y = Softmax(%%x) {axis=-1}\n  %%z = Softmax(%%x) {axis=1}\n"
+	    "  %%w = Softmax(%%x) {axis=0}\n  output %%y\n  output %%z\n  output %%w\n");
+	finish();
+	check_graph("softmax axes", NULL);
+}
+
+static void test_pool_reduce(void)
+{
+	begin();
+	put("  input %%x: f32[n, 2, 7, 7]\n"
+	    "  %%a = MaxPool(%%x) {kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]}\n"
+	    "  %%b = MaxPool(%%x) {ceil_mode=1, kernel_shape=[2, 2], strides=[2, 2]}\n"
+	    "  %%c = AveragePool(%%x) {kernel_shape=[3, 2], pads=[1, 0, 1, 1], strides=[2, 2]}\n"
+	    "  %%d = AveragePool(%%x) {count_include_pad=1, kernel_shape=[3, 3], "
+	    "pads=[1, 1, 1, 1], strides=[1, 1]}\n"
+	    "  %%e = GlobalAveragePool(%%x)\n"
+	    "  output %%a\n  output %%b\n  output %%c\n  output %%d\n  output %%e\n");
+	finish();
+	check_graph("pools", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 4, 5]\n"
+	    "  %%a = ReduceMean(%%x) {axes=[1], keepdims=0}\n"
+	    "  %%b = ReduceMean(%%x) {axes=[0, 2]}\n  %%c = ReduceMean(%%x) {axes=[-1]}\n"
+	    "  output %%a\n  output %%b\n  output %%c\n");
+	finish();
+	check_graph("reducemean", NULL);
+}
+
+static void test_layout(void)
+{
+	begin();
+	put("  input %%x: f32[n, 2, 3]\n"
+	    "  %%r = Reshape(%%x) {shape=[n, 6]}\n  %%s = Relu(%%r)\n"
+	    "  %%f = Flatten(%%x) {axis=2}\n  %%u = Unsqueeze(%%x) {axes=[1]}\n"
+	    "  %%q = Squeeze(%%u) {axes=[1]}\n  %%t = Sigmoid(%%q)\n"
+	    "  output %%s\n  output %%f\n  output %%u\n  output %%t\n");
+	finish();
+	check_graph("views", "views");
+
+	begin();
+	put("  input %%x: f32[n, 2, 3, 4]\n"
+	    "  %%y = Transpose(%%x) {perm=[2, 0, 3, 1]}\n  %%z = Transpose(%%x)\n"
+	    "  output %%y\n  output %%z\n");
+	finish();
+	check_graph("transpose", NULL);
+
+	begin();
+	put("  input %%a: f32[n, 2]\n  input %%b: f32[n, 3]\n"
+	    "  %%c = Concat(%%a, %%b, %%a) {axis=1}\n  %%d = Concat(%%a, %%a) {axis=0}\n"
+	    "  %%p, %%q = Split(%%c) {axis=1, split=[3, 4]}\n"
+	    "  output %%c\n  output %%d\n  output %%p\n  output %%q\n");
+	finish();
+	check_graph("concat/split", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 10]\n"
+	    "  const %%s: i64[1] = [1]\n  const %%e: i64[1] = [8]\n  const %%ax: i64[1] = [1]\n"
+	    "  const %%st: i64[1] = [2]\n  const %%big: i64[1] = [9223372036854775807]\n"
+	    "  const %%m3: i64[1] = [-3]\n  const %%z: i64[1] = [0]\n"
+	    "  %%a = Slice(%%x, %%s, %%e, %%ax, %%st)\n  %%b = Slice(%%x, %%s, %%big, %%z)\n"
+	    "  %%c = Slice(%%x, %%m3, %%big, %%ax)\n"
+	    "  output %%a\n  output %%b\n  output %%c\n");
+	finish();
+	check_graph("slice", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 5, 3]\n  const %%i: i64[2] = [4, -5]\n"
+	    "  const %%j: i64[] = [2]\n"
+	    "  %%g = Gather(%%x, %%i) {axis=1}\n  %%h = Gather(%%x, %%j) {axis=2}\n"
+	    "  output %%g\n  output %%h\n");
+	finish();
+	check_graph("gather", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 1, 3]\n"
+	    "  %%e = Expand(%%x) {shape=[n, 4, 3]}\n"
+	    "  %%p = Pad(%%x) {pads=[0, 1, 0, 0, 0, 2], value=0.5}\n"
+	    "  output %%e\n  output %%p\n");
+	finish();
+	check_graph("expand/pad", NULL);
+
+	begin();
+	put("  input %%x: f32[n, 3]\n"
+	    "  %%s = Shape(%%x)\n  %%c = ConstantOfShape() {shape=[n, 3], value=2.5}\n"
+	    "  %%y = Add(%%x, %%c)\n  output %%s\n  output %%y\n");
+	finish();
+	check_graph("shape/constantofshape", NULL);
+}
+
+/* What cannot lower is refused at compile time, naming node and op. */
+static void test_refusals(void)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_graph *g = NULL;
+	struct accel_program *p = NULL;
+	int ret;
+
+	begin();
+	put("  input %%x: f32[n, 3]\n  %%s = Shape(%%x)\n  %%t = Cast(%%s) {to=1}\n"
+	    "  output %%t\n");
+	finish();
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
+	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
+	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
+	      "int->float Cast: %d %s", ret, err.msg);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
+}
+
+int main(void)
+{
+	if (accel_device_open("emu", &dev)) {
+		fprintf(stderr, "cannot open the emu device\n");
+		return 1;
+	}
+	RUN_CASE(test_binary_broadcast);
+	RUN_CASE(test_unary);
+	RUN_CASE(test_equal_where_cast);
+	RUN_CASE(test_matmul);
+	RUN_CASE(test_gemm);
+	RUN_CASE(test_conv);
+	RUN_CASE(test_batchnorm);
+	RUN_CASE(test_norms);
+	RUN_CASE(test_pool_reduce);
+	RUN_CASE(test_layout);
+	RUN_CASE(test_refusals);
+	accel_device_close(dev);
+	HARNESS_EXIT();
+}
