@@ -100,6 +100,35 @@ static void report_memory(struct accel_graph *g, const struct memplan *m,
 	free(ones);
 }
 
+/*
+ * ISA 1.0 cannot convert integers to floats. A Range read only by Casts to
+ * f32 (torch.arange(n).float()) is therefore computed in f32 directly,
+ * which is exact below 2^24, and the Casts become no-ops.
+ */
+static void float_ranges(struct accel_graph *g, struct accel_report *r)
+{
+	uint32_t i, j, k, casts, uses;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct accel_value *y = g->nodes[i]->outputs[0];
+
+		if (g->nodes[i]->op != ACCEL_OP_RANGE || y->dtype == ACCEL_DT_F32 || y->is_output)
+			continue;
+		casts = uses = 0;
+		for (j = i + 1; j < g->nnodes; j++)
+			for (k = 0; k < g->nodes[j]->ninputs; k++)
+				if (g->nodes[j]->inputs[k] == y) {
+					uses++;
+					casts += g->nodes[j]->op == ACCEL_OP_CAST &&
+						 g->nodes[j]->outputs[0]->dtype == ACCEL_DT_F32;
+				}
+		if (!uses || casts != uses)
+			continue;
+		y->dtype = ACCEL_DT_F32;
+		report_add(r, "lower: Range -> %%%s computed in f32 for its Casts", y->name);
+	}
+}
+
 int accel_program_compile(struct accel_graph *g, const struct accel_compile_options *opts,
 			  struct accel_report *r, struct accel_program **out,
 			  struct accel_ir_error *err)
@@ -125,8 +154,10 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 		ret = accel_pass_infer_shapes(g, r, err);
 	if (!ret)
 		ret = check_typed(g, err);
-	if (!ret)
+	if (!ret) {
+		float_ranges(g, r);
 		ret = schedule_build(g, &s, r, err);
+	}
 	if (!ret)
 		ret = memplan_build(g, &s, &m, r, err);
 	if (ret) {

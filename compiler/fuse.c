@@ -22,6 +22,7 @@
  * Reshape, Flatten, Squeeze, Unsqueeze and same-type Casts are views: no
  * packet, the storage is shared (memplan.c). Everything else is one kernel.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +312,47 @@ void schedule_fini(struct schedule *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * The index table a Range copies from (ISA 1.0 has no iota): 0, 1, ... in
+ * the Range's dtype, as long as the range when that is a constant, else
+ * RANGE_TABLE_MAX long (a longer range is then refused at launch by the
+ * command-buffer validator, the copy reaching past the table).
+ */
+static int range_table(struct accel_graph *g, const struct accel_node *n,
+		       struct accel_value **out, struct accel_ir_error *err)
+{
+	const struct accel_value *y = n->outputs[0];
+	struct accel_dim len = y->shape.dims[0];
+	int64_t cnt = dim_is_const(len) ? len.val : RANGE_TABLE_MAX, i;
+	size_t es = accel_dtype_size(y->dtype);
+	struct accel_shape s;
+	char name[300];
+	void *data;
+	int ret;
+
+	if (y->dtype != ACCEL_DT_F32 && y->dtype != ACCEL_DT_I64 && y->dtype != ACCEL_DT_I32)
+		return ir_error(err, EOPNOTSUPP, "fuse: Range -> %%%s: dtype %s has no ISA "
+				"encoding", y->name, accel_dtype_name(y->dtype));
+	if (cnt < 1)
+		cnt = 1;
+	data = malloc((size_t)cnt * es);
+	if (!data)
+		return ir_error(err, ENOMEM, "fuse: out of memory");
+	for (i = 0; i < cnt; i++) {
+		if (y->dtype == ACCEL_DT_F32)
+			((float *)data)[i] = (float)i;
+		else if (y->dtype == ACCEL_DT_I64)
+			((int64_t *)data)[i] = i;
+		else
+			((int32_t *)data)[i] = (int32_t)i;
+	}
+	s = accel_shape_make(1, (struct accel_dim[]){ accel_dim_const(cnt) });
+	snprintf(name, sizeof(name), "%s.index_table", y->name);
+	ret = accel_graph_add_const(g, name, y->dtype, &s, data, out, err);
+	free(data);
+	return ret;
+}
+
 static int cmp_kernel(const void *a, const void *b)
 {
 	const struct kernel *x = a, *y = b;
@@ -388,6 +430,11 @@ int schedule_build(struct accel_graph *g, struct schedule *s, struct accel_repor
 			continue;
 		ks[nk] = (struct kernel){ .kind = is_view(n) ? KERNEL_VIEW : KERNEL_OP, .node = n,
 					  .outs = n->outputs, .nouts = n->noutputs };
+		if (n->op == ACCEL_OP_RANGE) {
+			ret = range_table(g, n, &ks[nk].table, err);
+			if (ret)
+				goto fail;
+		}
 		c.kernel_of[i] = (int32_t)nk++;
 	}
 	/* Order kernels by the position of the node that writes their result. */
@@ -409,6 +456,7 @@ int schedule_build(struct accel_graph *g, struct schedule *s, struct accel_repor
 out:
 	if (ret)
 		ir_error(err, -ret, "fuse: out of memory");
+fail:
 	if (ks) {
 		for (i = 0; i < nk; i++) {
 			free(ks[i].members);

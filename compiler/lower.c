@@ -10,6 +10,7 @@
  * copy per input into its part of the output. Every dim, stride and offset
  * is symbolic-aware: what is not a constant becomes a patch.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "lower_priv.h"
@@ -400,6 +401,40 @@ static int lower_cos(struct lower *l, const struct accel_node *n)
 	return emit_fill(l, n, y, accel_dim_const((int64_t)bits));
 }
 
+/* A scalar constant (or known) input of a Range as a double. */
+static bool scalar_of(const struct accel_value *v, double *out)
+{
+	if (v->known && v->nknown == 1 && dim_is_const(v->known[0])) {
+		*out = (double)v->known[0].val;
+		return true;
+	}
+	if (v->kind != ACCEL_VALUE_CONST || accel_shape_numel(&v->shape) != 1)
+		return false;
+	switch (v->dtype) {
+	case ACCEL_DT_F32: *out = ((const float *)v->data)[0]; return true;
+	case ACCEL_DT_I32: *out = ((const int32_t *)v->data)[0]; return true;
+	case ACCEL_DT_I64: *out = (double)((const int64_t *)v->data)[0]; return true;
+	default: return false;
+	}
+}
+
+/* Range: a prefix of the kernel's index table. */
+static int lower_range(struct lower *l, const struct kernel *k)
+{
+	const struct accel_node *n = k->node;
+	struct operand y = operand_of(l, n->outputs[0]), t = operand_of(l, k->table);
+	double start, delta;
+
+	if (!scalar_of(n->inputs[0], &start) || !scalar_of(n->inputs[2], &delta))
+		return lower_err(l, n, EOPNOTSUPP, "start and delta must be constants");
+	t.dims[0] = y.dims[0];
+	/* Shape inference gives a length only to range(0, n, 1); constant
+	 * ranges were folded. */
+	if (start != 0.0 || delta != 1.0)
+		return lower_err(l, n, EOPNOTSUPP, "only range(0, n, 1) has a run-time length");
+	return emit_copy(l, n, y, t);
+}
+
 int lower_data_op(struct lower *l, const struct accel_node *n)
 {
 	switch (n->op) {
@@ -433,6 +468,8 @@ int lower_kernel(struct lower *l, const struct kernel *k)
 	case KERNEL_OP:
 		break;
 	}
+	if (n->op == ACCEL_OP_RANGE)
+		return lower_range(l, k);
 	ret = lower_data_op(l, n);
 	if (ret <= 0)
 		return ret;

@@ -431,9 +431,6 @@ int lower_compute_op(struct lower *l, const struct kernel *k)
 	case ACCEL_OP_BATCHNORM:
 		return lower_err(l, n, EOPNOTSUPP, "statistics are not constants (training "
 				 "mode); only inference BatchNormalization lowers");
-	case ACCEL_OP_RANGE:
-		return lower_err(l, n, EOPNOTSUPP, "a Range whose bounds are only known at run "
-				 "time has no ISA encoding");
 	default:
 		break;
 	}

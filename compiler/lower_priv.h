@@ -27,6 +27,8 @@ struct kernel {
 	/* OP epilogue (Gemm, MatMul, Conv): bias constant and activation. */
 	struct accel_value *bias;	/* f32 constant, N or OC elements, or NULL */
 	uint32_t act;			/* enum vaccel_act */
+	/* Range: a constant 0, 1, 2, ... table the output is copied from. */
+	struct accel_value *table;
 	struct accel_node **absorbed;	/* epilogue nodes, in order */
 	uint32_t nabsorbed;
 	/* FUSED: the members in topological order (root last). */
@@ -55,6 +57,10 @@ void schedule_fini(struct schedule *s);
  * -E2BIG past the ISA's limits, -EOPNOTSUPP for an op it cannot express. */
 int fused_program(const struct accel_graph *g, struct kernel *k);
 bool op_is_elementwise(const struct accel_node *n);
+
+/* Elements in the index table of a Range whose length is symbolic: the
+ * longest such range a program can produce. */
+#define RANGE_TABLE_MAX 4096
 
 /* ---- storage (memplan.c) ---- */
 

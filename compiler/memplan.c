@@ -50,8 +50,11 @@ static struct accel_value *kernel_read(const struct kernel *k, uint32_t *it)
 		} else if (i < n->ninputs) {
 			if (n->inputs[i])
 				return n->inputs[i];
+		} else if (i == n->ninputs) {
+			if (k->bias)
+				return k->bias;
 		} else {
-			return i == n->ninputs && k->bias ? k->bias : NULL;
+			return i == n->ninputs + 1 ? k->table : NULL;
 		}
 	}
 }

@@ -435,6 +435,19 @@ static void test_layout(void)
 	check_graph("shape/constantofshape", NULL);
 }
 
+static void test_range(void)
+{
+	/* torch.arange(x.shape[0]).float(): computed in f32, no Cast left. */
+	begin();
+	put("  input %%x: f32[n, 3]\n  const %%zero: i64[] = [0]\n  const %%one: i64[] = [1]\n"
+	    "  %%s = Shape(%%x) {end=1}\n  %%l = Squeeze(%%s) {axes=[0]}\n"
+	    "  %%r = Range(%%zero, %%l, %%one)\n  %%f = Cast(%%r) {to=1}\n"
+	    "  %%u = Unsqueeze(%%f) {axes=[1]}\n  %%y = Add(%%x, %%u)\n"
+	    "  %%i = Range(%%zero, %%l, %%one)\n  output %%y\n  output %%i\n");
+	finish();
+	check_graph("range", "computed in f32");
+}
+
 /* What cannot lower is refused at compile time, naming node and op. */
 static void test_refusals(void)
 {
@@ -471,6 +484,7 @@ int main(void)
 	RUN_CASE(test_norms);
 	RUN_CASE(test_pool_reduce);
 	RUN_CASE(test_layout);
+	RUN_CASE(test_range);
 	RUN_CASE(test_refusals);
 	accel_device_close(dev);
 	HARNESS_EXIT();

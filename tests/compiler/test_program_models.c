@@ -257,6 +257,21 @@ static void test_encoder17(void)
 	run_model("encoder17", d, 3);
 }
 
+static void test_resnet(void)
+{
+	run_model("resnet", NULL, 0);
+}
+
+static void test_encoder_stack(void)
+{
+	run_model("encoder_stack", NULL, 0);
+}
+
+static void test_ops(void)
+{
+	run_model("ops", NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -272,6 +287,9 @@ int main(int argc, char **argv)
 	RUN_CASE(test_cnn);
 	RUN_CASE(test_encoder14);
 	RUN_CASE(test_encoder17);
+	RUN_CASE(test_resnet);
+	RUN_CASE(test_encoder_stack);
+	RUN_CASE(test_ops);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }
