@@ -247,7 +247,7 @@ int accel_pass_cse(struct accel_graph *g, struct accel_report *r, struct accel_i
  */
 int accel_pass_fold_batchnorm(struct accel_graph *g, struct accel_report *r,
 			      struct accel_ir_error *err);
-/* The standard pipeline: shapes, fold, CSE, DCE, shapes again. */
+/* The standard pipeline: shapes, fold, DCE, CSE, DCE, shapes again. */
 int accel_graph_optimize(struct accel_graph *g, struct accel_report *r,
 			 struct accel_ir_error *err);
 
