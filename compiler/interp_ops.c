@@ -605,6 +605,12 @@ static int k_pool(struct kctx *c)
 		return kerr(c, "invalid kernel, strides, dilations or pads");
 	OH = (H + pd[0] + pd[2] - ((k[0] - 1) * dl[0] + 1) + (ceil_mode ? st[0] - 1 : 0)) / st[0] + 1;
 	OW = (W + pd[1] + pd[3] - ((k[1] - 1) * dl[1] + 1) + (ceil_mode ? st[1] - 1 : 0)) / st[1] + 1;
+	/* With ceil_mode, a last window starting in the right padding is
+	 * dropped, as ONNX and PyTorch do. */
+	if (ceil_mode && (OH - 1) * st[0] >= H + pd[0])
+		OH--;
+	if (ceil_mode && (OW - 1) * st[1] >= W + pd[1])
+		OW--;
 	if (OH < 1 || OW < 1)
 		return kerr(c, "window larger than the padded input");
 	dims[0] = N; dims[1] = C; dims[2] = OH; dims[3] = OW;

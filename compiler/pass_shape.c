@@ -461,6 +461,12 @@ static int infer_pool(struct sctx *c)
 			return nerr(c, "padding must be smaller than the kernel");
 		ret = window_dim(c, x->dims[2 + i], k[i], pads[i], pads[2 + i], strides[i],
 				 dil[i], ceil, &o.dims[2 + i]);
+		/* Rounding up must not add a window that starts in the right
+		 * padding (ONNX and PyTorch drop it); decidable for constants. */
+		if (!ret && ceil && dim_is_const(x->dims[2 + i]) && dim_is_const(o.dims[2 + i]) &&
+		    !dim_is_unknown(x->dims[2 + i]) && !dim_is_unknown(o.dims[2 + i]) &&
+		    (o.dims[2 + i].val - 1) * strides[i] >= x->dims[2 + i].val + pads[i])
+			o.dims[2 + i].val--;
 	}
 	if (!ret)
 		set_out(c, 0, ACCEL_DT_F32, &o);

@@ -316,6 +316,36 @@ static void test_kernels_by_hand(void)
 		 "  %c = MaxPool(%x) {kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]}\n"
 		 "  output %a\n  output %b\n  output %c\n"
 		 "}\n", x16, 4, d4, 3, pwant, n4);
+
+	/* ceil_mode on 5x5 of 1..25, 2x2/2, padding 1: rounding up would add
+	 * a fourth window starting in the right padding; it is dropped
+	 * (PyTorch gives this 3x3 result). */
+	{
+		static const float ceil_max[9] = { 1, 3, 5, 11, 13, 15, 21, 23, 25 };
+		const float *cwant[1] = { ceil_max };
+		int64_t n9[1] = { 9 }, d5[4] = { 1, 1, 5, 5 };
+		float x25[25];
+		struct accel_graph *t = NULL;
+
+		for (i = 0; i < 25; i++)
+			x25[i] = (float)(i + 1);
+		run_text("graph g {\n"
+			 "  input %x: f32[1, 1, 5, 5]\n"
+			 "  %a = MaxPool(%x) {kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1], "
+			 "ceil_mode=1}\n"
+			 "  output %a\n"
+			 "}\n", x25, 4, d5, 1, cwant, n9);
+		CHECK(accel_graph_parse("graph g {\n input %x: f32[1, 1, 5, 5]\n"
+					"  %a = MaxPool(%x) {kernel_shape=[2, 2], strides=[2, 2], "
+					"pads=[1, 1, 1, 1], ceil_mode=1}\n output %a\n}\n", &t,
+					&err) == 0, "%s", err.msg);
+		if (t) {
+			CHECK(accel_pass_infer_shapes(t, NULL, &err) == 0, "%s", err.msg);
+			CHECK(t->outputs[0]->shape.dims[2].val == 3 &&
+			      t->outputs[0]->shape.dims[3].val == 3, "inferred 3x3");
+			accel_graph_destroy(t);
+		}
+	}
 }
 
 int main(void)
