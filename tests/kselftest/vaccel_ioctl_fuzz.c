@@ -75,6 +75,8 @@ static struct {
 	uint32_t nmaps;
 	uint64_t max_bo, max_cmdbuf, max_bos, max_syncs, nprio, maxq;
 	uint64_t calls, ok, refused, submits_ok, bad;
+	uint64_t by_errno[160]; /* refusals per errno, for the summary */
+	uint64_t job_errors[160]; /* job_error values WAIT reported */
 	int in_child;
 } fz;
 
@@ -116,6 +118,8 @@ static void check(const char *what, int ret, const int *allowed)
 	for (const int *a = allowed; *a; a++) {
 		if (-ret == *a) {
 			fz.refused++;
+			if (-ret < 160)
+				fz.by_errno[-ret]++;
 			return;
 		}
 	}
@@ -412,6 +416,11 @@ static void valid_packets(struct vt_cmdbuf *cb, const struct fz_bo *list, uint32
 		case 3: {
 			uint32_t m = 1 + below(16), kk = 1 + below(16), nn = 1 + below(16);
 
+			/* Now and then a GEMM that takes a while (~100 ms under TCG), so
+			 * a short job_timeout_ms cancels and bans while the fuzzer runs. */
+			if (chance(40) && list[b0].size >= 3 * 128 * 128 * 4)
+				m = kk = nn = 128;
+
 			if ((uint64_t)(m * kk + kk * nn + m * nn) * 4 > list[b0].size) {
 				vt_nop(cb);
 				break;
@@ -524,10 +533,23 @@ static void op_submit(void)
 	vt_cb_fini(&cb);
 }
 
+/* A finished job ends with 0 or one of the errnos WAIT documents. */
+static void check_job_error(int ret, uint32_t job_error)
+{
+	if (ret)
+		return;
+	if (job_error < 160)
+		fz.job_errors[job_error]++;
+	if (job_error != 0 && job_error != ETIMEDOUT && job_error != ECANCELED &&
+	    job_error != EDOM)
+		BROKEN("WAIT", "job_error %u is none of 0, ETIMEDOUT, ECANCELED, EDOM", job_error);
+}
+
 static void op_wait(int drain)
 {
 	struct fz_ctx *c = pick_ctx();
 	struct drm_vaccel_wait a = { 0 };
+	int ret;
 
 	if (!c)
 		return;
@@ -546,7 +568,10 @@ static void op_wait(int drain)
 		default: break;
 		}
 	}
-	check("WAIT", vt_ioctl(fz.fd, DRM_IOCTL_VACCEL_WAIT, &a), E_WAIT);
+	a.job_error = 0;
+	ret = vt_ioctl(fz.fd, DRM_IOCTL_VACCEL_WAIT, &a);
+	check("WAIT", ret, E_WAIT);
+	check_job_error(ret, a.job_error);
 }
 
 static void op_unknown_ioctl(void)
@@ -569,9 +594,12 @@ static void drain(void)
 						     .seqno = c->last_seqno[q],
 						     .timeout_ns = vt_deadline_ms(60000) };
 
-			if (a.seqno && c->seqno_known[q])
-				check("WAIT (drain)", vt_ioctl(fz.fd, DRM_IOCTL_VACCEL_WAIT, &a),
-				      E_DRAIN);
+			if (a.seqno && c->seqno_known[q]) {
+				int ret = vt_ioctl(fz.fd, DRM_IOCTL_VACCEL_WAIT, &a);
+
+				check("WAIT (drain)", ret, E_DRAIN);
+				check_job_error(ret, a.job_error);
+			}
 		}
 	}
 }
@@ -714,5 +742,14 @@ int main(int argc, char **argv)
 	printf("# %" PRIu64 " calls: %" PRIu64 " succeeded (%" PRIu64 " submits), %" PRIu64
 	       " refused with an allowed errno, %" PRIu64 " misbehaved\n",
 	       fz.calls, fz.ok, fz.submits_ok, fz.refused, fz.bad);
+	printf("# refusals:");
+	for (int e = 1; e < 160; e++)
+		if (fz.by_errno[e])
+			printf(" %s %" PRIu64, strerrorname_np(e), fz.by_errno[e]);
+	printf("\n# job errors seen by WAIT:");
+	for (int e = 0; e < 160; e++)
+		if (fz.job_errors[e])
+			printf(" %s %" PRIu64, e ? strerrorname_np(e) : "none", fz.job_errors[e]);
+	printf("\n");
 	return fz.bad ? 1 : 0;
 }
