@@ -91,7 +91,9 @@ status=0
 if ! grep -q "^verdict " "$work/results.ktap"; then
 	echo "# the VM ended without a verdict (qemu exit $qemu_rc after ${secs}s; limit ${limit}s)"
 	echo "# last console lines:"
-	tr -d '\r' <"$log" | tail -n 40 | sed 's/^/#   /'
+	# Without the terminal escapes SeaBIOS and the console reset print.
+	tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' | tail -n 40 |
+		sed 's/^/#   /'
 	status=1
 fi
 if [ -s "$work/console-errors.txt" ]; then
