@@ -93,6 +93,8 @@ struct memplan {
 	uint64_t weights_size;
 	uint8_t *weights;		/* constants the packets read */
 	uint32_t inplace, views;
+	uint8_t *elided;		/* by kernel: a Transpose made a view */
+	uint32_t transposes_elided;
 };
 
 int memplan_build(struct accel_graph *g, const struct schedule *s, struct memplan *m,

@@ -29,6 +29,7 @@ enum accel_dtype stored_dtype(enum accel_dtype dt)
 
 void memplan_fini(struct memplan *m)
 {
+	free(m->elided);
 	free(m->where);
 	free(m->slots);
 	free(m->weights);
@@ -148,6 +149,73 @@ static int new_slot(struct memplan *m, struct accel_symtab *t, const struct acce
 	return dense_at(t, &m->where[v->id], v, ACCEL_PROGRAM_BUF_ARENA, (int32_t)m->nslots++, 0);
 }
 
+static bool is_dense(struct accel_symtab *t, const struct operand *o)
+{
+	struct operand d = *o;
+	int i;
+
+	if (operand_dense(t, &d))
+		return false;
+	for (i = 0; i < o->rank; i++)
+		if (!dim_eq(d.strides[i], o->strides[i]) &&
+		    !(dim_is_const(o->dims[i]) && o->dims[i].val == 1))
+			return false;
+	return true;
+}
+
+/*
+ * A Transpose read only by GEMMs and elementwise groups (which take any
+ * strides) need not move data: its result can be the source with permuted
+ * strides. Attention's K^T and head transposes become free. Not for a
+ * graph output, and only where a GEMM can still merge the batch dims.
+ */
+static bool transpose_as_view(struct accel_symtab *t, const struct schedule *s, uint32_t ki,
+			      const struct operand *src, struct operand *view)
+{
+	const struct kernel *k = &s->k[ki];
+	const struct accel_node *n = k->node;
+	const struct accel_attr *perm = ir_attr_find(n, "perm");
+	const struct accel_value *out = n->outputs[0], *v;
+	struct operand b, pv;
+	uint32_t j, it;
+	int i, r = src->rank;
+
+	if (n->op != ACCEL_OP_TRANSPOSE || out->is_output || src->rank < 1 ||
+	    src->rank > VACCEL_MAX_DIMS)
+		return false;
+	pv = *src;
+	for (i = 0; i < r; i++) {
+		int64_t p = perm && perm->n ? perm->ints[i] : r - 1 - i;
+
+		if (p < 0)
+			p += r;
+		if (p < 0 || p >= r)
+			return false;
+		pv.dims[i] = src->dims[p];
+		pv.strides[i] = src->strides[p];
+	}
+	b = pv;
+	if (r > 3 && operand_merge(t, &b, 0, r - 2))
+		return false;
+	for (j = ki + 1; j < s->n; j++) {
+		const struct kernel *c = &s->k[j];
+
+		for (it = 0; (v = kernel_read(c, &it));) {
+			if (v != out)
+				continue;
+			if (c->kind == KERNEL_FUSED)
+				continue;
+			if (c->kind == KERNEL_OP && (c->node->op == ACCEL_OP_MATMUL ||
+						     c->node->op == ACCEL_OP_GEMM) &&
+			    c->bias != v)
+				continue;
+			return false;
+		}
+	}
+	*view = pv;
+	return true;
+}
+
 static bool may_run_in_place(const struct kernel *k)
 {
 	return k->kind == KERNEL_FUSED ||
@@ -167,7 +235,8 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 	m->nids = g->next_id + 1;
 	m->where = calloc(m->nids, sizeof(*m->where));
 	lr = calloc(m->nids, sizeof(*lr));
-	if (!m->where || !lr)
+	m->elided = calloc(s->n + 1, 1);
+	if (!m->where || !lr || !m->elided)
 		goto fail;
 	for (i = 0; i < m->nids; i++)
 		m->where[i].rank = -1;
@@ -205,6 +274,11 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 			const struct operand *src = &m->where[k->node->inputs[0]->id];
 			struct operand *o = &m->where[k->outs[0]->id];
 
+			if (!is_dense(t, src)) {
+				ret = ir_error(err, EOPNOTSUPP, "memplan: view %%%s of a strided "
+					       "tensor", k->outs[0]->name);
+				goto out;
+			}
 			ret = dense_at(t, o, k->outs[0], src->buf, src->slot, src->base);
 			if (ret)
 				goto fail;
@@ -212,6 +286,17 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 			if (src->slot >= 0 && m->slots[src->slot].last < lr[k->outs[0]->id])
 				m->slots[src->slot].last = lr[k->outs[0]->id];
 			m->views++;
+			continue;
+		}
+		if (k->kind == KERNEL_OP && k->node->op == ACCEL_OP_TRANSPOSE &&
+		    transpose_as_view(t, s, i, &m->where[k->node->inputs[0]->id],
+				      &m->where[k->outs[0]->id])) {
+			const struct operand *src = &m->where[k->node->inputs[0]->id];
+
+			if (src->slot >= 0 && m->slots[src->slot].last < lr[k->outs[0]->id])
+				m->slots[src->slot].last = lr[k->outs[0]->id];
+			m->elided[i] = 1;
+			m->transposes_elided++;
 			continue;
 		}
 		for (j = 0; j < k->nouts; j++) {
@@ -226,7 +311,7 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 				if (src->slot < 0 || m->slots[src->slot].last != i ||
 				    !ir_shape_equal(&v->shape, &out->shape) ||
 				    stored_dtype(v->dtype) != stored_dtype(out->dtype) ||
-				    !dim_is_const(src->off) || src->off.val)
+				    !dim_is_const(src->off) || src->off.val || !is_dense(t, src))
 					continue;
 				ret = dense_at(t, &m->where[out->id], out, ACCEL_PROGRAM_BUF_ARENA,
 					       src->slot, 0);
@@ -245,7 +330,8 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 		}
 	}
 	report_add(r, "memplan: %u arena slots, %u results computed in place, %u views, "
-		   "%llu bytes of weights", m->nslots, m->inplace, m->views,
+		   "%u transposes read through strides, %llu bytes of weights", m->nslots,
+		   m->inplace, m->views, m->transposes_elided,
 		   (unsigned long long)m->weights_size);
 	free(lr);
 	return 0;
