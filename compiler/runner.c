@@ -358,6 +358,9 @@ int accel_runner_run(struct accel_runner *r, const struct accel_tensor *in, uint
 	if (nin != p->ninputs || nout != p->noutputs)
 		return fail(r, -EINVAL, "%u inputs and %u outputs given, the program has %u and %u",
 			    nin, nout, p->ninputs, p->noutputs);
+	for (i = 0; i < nin; i++)
+		if (!in[i].data)
+			return fail(r, -EINVAL, "input %s has no data", p->inputs[i].name);
 	ret = prepare(r, in);
 	if (ret)
 		return ret;
