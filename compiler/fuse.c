@@ -22,6 +22,7 @@
  * Reshape, Flatten, Squeeze, Unsqueeze and same-type Casts are views: no
  * packet, the storage is shared (memplan.c). Everything else is one kernel.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,71 @@ static int push_node(struct accel_node ***arr, uint32_t *n, struct accel_node *x
 	return 0;
 }
 
+static bool scalar_near(const struct accel_value *v, double want)
+{
+	float f;
+
+	if (!v || v->kind != ACCEL_VALUE_CONST || v->dtype != ACCEL_DT_F32 ||
+	    accel_shape_numel(&v->shape) != 1)
+		return false;
+	memcpy(&f, v->data, sizeof(f));
+	return fabs((double)f - want) <= 1e-6 * fabs(want);
+}
+
+/* The operand of binary @n that is not @v, or NULL when @v is not one. */
+static struct accel_value *other(const struct accel_node *n, const struct accel_value *v)
+{
+	if (n->ninputs != 2)
+		return NULL;
+	return n->inputs[0] == v ? n->inputs[1] : n->inputs[1] == v ? n->inputs[0] : NULL;
+}
+
+/*
+ * The exact GELU as torch.onnx exports it from y:
+ *   d = y / sqrt(2); e = Erf(d); a = e + 1; m = y * a; g = m * 0.5
+ * (operands of Add and Mul in either order). Fills @nodes with d, e, a, m,
+ * g and returns true when every intermediate has that one reader.
+ */
+static bool match_gelu(const struct fuse_ctx *c, const struct accel_value *y,
+		       struct accel_node *nodes[5])
+{
+	const struct accel_graph *g = c->g;
+	struct accel_node *div = NULL, *mul = NULL, *n;
+	uint32_t i, j;
+
+	if (y->is_output || c->nuse[y->id] != 2)
+		return false;
+	for (i = 0; i < g->nnodes; i++)
+		for (j = 0; j < g->nodes[i]->ninputs; j++)
+			if (g->nodes[i]->inputs[j] == y) {
+				n = g->nodes[i];
+				if (n->op == ACCEL_OP_DIV && n->inputs[0] == y &&
+				    scalar_near(n->inputs[1], M_SQRT2))
+					div = n;
+				else if (n->op == ACCEL_OP_MUL)
+					mul = n;
+			}
+	if (!div || !mul)
+		return false;
+	nodes[0] = div;
+	nodes[1] = only_reader(c, div->outputs[0]);
+	if (!nodes[1] || nodes[1]->op != ACCEL_OP_ERF)
+		return false;
+	nodes[2] = only_reader(c, nodes[1]->outputs[0]);
+	if (!nodes[2] || nodes[2]->op != ACCEL_OP_ADD ||
+	    !scalar_near(other(nodes[2], nodes[1]->outputs[0]), 1.0))
+		return false;
+	if (only_reader(c, nodes[2]->outputs[0]) != mul ||
+	    other(mul, nodes[2]->outputs[0]) != y)
+		return false;
+	nodes[3] = mul;
+	nodes[4] = only_reader(c, mul->outputs[0]);
+	if (!nodes[4] || nodes[4]->op != ACCEL_OP_MUL ||
+	    !scalar_near(other(nodes[4], mul->outputs[0]), 0.5))
+		return false;
+	return ir_shape_equal(&nodes[4]->outputs[0]->shape, &y->shape);
+}
+
 static int epilogue(struct fuse_ctx *c, struct kernel *k, uint32_t ki)
 {
 	struct accel_node *n = k->node, *rd;
@@ -205,7 +271,20 @@ static int epilogue(struct fuse_ctx *c, struct kernel *k, uint32_t ki)
 		}
 	}
 	act = rd ? act_of(rd) : -1;
-	if (act > 0 && ir_shape_equal(&rd->outputs[0]->shape, &y->shape)) {
+	if (!rd) {
+		struct accel_node *gelu[5];
+		int i;
+
+		if (match_gelu(c, y, gelu)) {
+			for (i = 0; i < 5; i++) {
+				ret = push_node(&k->absorbed, &k->nabsorbed, gelu[i]);
+				if (ret)
+					return ret;
+				c->kernel_of[node_index(c->g, gelu[i])] = (int32_t)ki;
+			}
+			k->act = VACCEL_ACT_GELU;
+		}
+	} else if (act > 0 && ir_shape_equal(&rd->outputs[0]->shape, &y->shape)) {
 		k->act = (uint32_t)act;
 		ret = push_node(&k->absorbed, &k->nabsorbed, rd);
 		if (ret)

@@ -72,11 +72,36 @@ static int bias_operand(struct lower *l, const struct accel_value *v, struct ope
 	return n > 0 ? 0 : -EINVAL;
 }
 
+static bool is_unit(struct accel_dim d)
+{
+	return dim_is_const(d) && d.val == 1;
+}
+
+/*
+ * GEMM reads any strides, but devices run row-major operands fastest (the
+ * emu device hands them to oneDNN): an operand whose columns are
+ * contiguous instead (a transposed view) is given as the row-major matrix
+ * it came from, with the TRANS flag.
+ */
+static bool row_major_or_trans(struct operand *o)
+{
+	int r = o->rank;
+
+	if (r < 2 || is_unit(o->strides[r - 1]) || !is_unit(o->strides[r - 2]))
+		return false;
+	swap_last2(o);
+	return true;
+}
+
 static int emit_gemm(struct lower *l, const struct kernel *k, struct operand a, struct operand b,
 		     struct operand y, double alpha, double beta, const struct operand *bias)
 {
 	struct vaccel_pkt_gemm pkt = { .hdr = { .opcode = VACCEL_OP_GEMM } };
 
+	if (row_major_or_trans(&a))
+		pkt.hdr.flags |= VACCEL_GEMM_F_TRANS_A;
+	if (row_major_or_trans(&b))
+		pkt.hdr.flags |= VACCEL_GEMM_F_TRANS_B;
 	pkt.alpha = f32_bits(alpha);
 	pkt.beta = f32_bits(beta);
 	pkt.act = k->act;
@@ -84,7 +109,7 @@ static int emit_gemm(struct lower *l, const struct kernel *k, struct operand a, 
 	pb_tensor(l->b, &pkt, &pkt.b, &b);
 	pb_tensor(l->b, &pkt, &pkt.c, &y);
 	if (bias) {
-		pkt.hdr.flags = VACCEL_GEMM_F_BIAS;
+		pkt.hdr.flags |= VACCEL_GEMM_F_BIAS;
 		pb_tensor(l->b, &pkt, &pkt.bias, bias);
 	}
 	return pb_append(l->b, &pkt, sizeof(pkt));

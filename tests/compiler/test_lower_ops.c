@@ -265,6 +265,20 @@ static void test_matmul(void)
 	finish();
 	check_graph("matmul vectors", NULL);
 
+	/* torch's exact GELU after a linear layer: all of it one GEMM. */
+	begin();
+	put("  input %%a: f32[n, 6]\n");
+	konst("w", "6, 5", 30, -1, 1);
+	konst("bias", "5", 5, -1, 1);
+	put("  const %%sq2: f32[] = [0x1.6a09e6p+0]\n  const %%one: f32[] = [0x1p+0]\n"
+	    "  const %%half: f32[] = [0x1p-1]\n"
+	    "  %%m = MatMul(%%a, %%w)\n  %%t = Add(%%bias, %%m)\n  %%d = Div(%%t, %%sq2)\n"
+	    "  %%e = Erf(%%d)\n  %%p = Add(%%e, %%one)\n  %%q = Mul(%%t, %%p)\n"
+	    "  %%y = Mul(%%q, %%half)\n  output %%y\n");
+	finish();
+	check_graph("matmul+bias+exported gelu", "1 kernels for 7 nodes: 0 elementwise nodes in 0 "
+		    "FUSED_ELEMENTWISE, 6 nodes into GEMM/CONV epilogues");
+
 	/* attention-style: B transposed by a Transpose node */
 	begin();
 	put("  input %%q: f32[n, 3, 4]\n  input %%k: f32[n, 3, 4]\n"
