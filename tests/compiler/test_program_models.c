@@ -6,8 +6,9 @@
  * pairs. Outputs must match PyTorch's within rtol 1e-4, atol 1e-5 and the
  * reference interpreter (run on a separately imported graph) likewise; the
  * encoder also runs at a third shape PyTorch did not see, against the
- * interpreter alone. The runner's counters prove one compilation, one
- * re-patch per new shape and no buffer allocation when a shape repeats.
+ * interpreter alone. One program serves every shape: the runner's counters
+ * must show one re-patch per shape change, none for a repeated shape, and
+ * no buffer allocation when a smaller shape comes back.
  *
  * Prints each model's memory: planned arena, unplanned sum and lower bound.
  *
@@ -163,7 +164,7 @@ static void run_model(const char *model, const int64_t *extra_dims, int extra_ra
 	struct accel_runner_stats st;
 	struct accel_tensor x[2] = { { 0 } }, want[2] = { { 0 } }, extra = { 0 };
 	static const int batches[2] = { 2, 5 };
-	int compiles = 0, i, ret;
+	int i, ret;
 	uint64_t allocs;
 	char path[512];
 
@@ -172,8 +173,8 @@ static void run_model(const char *model, const int64_t *extra_dims, int extra_ra
 	ret = accel_pass_infer_shapes(ref, NULL, &err);
 	CHECK(ret == 0, "%s: shapes: %s", model, err.msg);
 	CHECK(accel_report_create(&rep) == 0, "report");
+	/* The only compilation: every launch below reuses this program. */
 	ret = accel_program_compile(g, NULL, rep, &p, &err);
-	compiles++;
 	CHECK(ret == 0, "%s: compile: %s", model, err.msg);
 	if (getenv("ACCEL_TEST_VERBOSE"))
 		printf("%s", accel_report_text(rep));
@@ -213,7 +214,6 @@ static void run_model(const char *model, const int64_t *extra_dims, int extra_ra
 		random_input(&extra, extra_rank, extra_dims);
 		run_one(model, r, ref, &extra, NULL);
 	}
-	CHECK(compiles == 1, "compiled %d times", compiles);
 	for (i = 0; i < 2; i++)
 		print_memory(model, p, &x[i]);
 out:
