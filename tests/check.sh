@@ -70,6 +70,14 @@ done
 echo "=== vm: kernel driver tests under QEMU"
 # $VM_BUILD_DIR: a build without AVX-512 (TCG has none); the Makefile sets it.
 VMTEST_TALLY="$tally" "$root/tests/vm/vmtest.sh" "${VM_BUILD_DIR:-$meson_dir}"
+# And that the harness itself can fail: failing, hanging and kernel-warning
+# scripts must be reported as such (one short boot).
+echo "=== vm: harness self-test"
+if "$root/tests/vm/harness-selftest.sh"; then
+	echo "vm harness-selftest OK" >>"$tally"
+else
+	echo "vm harness-selftest FAIL" >>"$tally"
+fi
 
 echo "=== results"
 grep -E " (FAIL)$" "$tally" | sed 's/^/FAILED: /'
