@@ -11,6 +11,12 @@
 
 #include "ir_priv.h"
 
+/* ---- pattern passes ---- */
+
+/* Decomposed LayerNorm (ReduceMean/Sub/Pow/.../Div) -> LayerNormalization
+ * (pass_layernorm.c); runs DCE when it found one. */
+int pass_match_layernorm(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
+
 /* ---- fusion: the kernel schedule (fuse.c) ---- */
 
 enum kernel_kind {

@@ -178,6 +178,64 @@ out:
 	accel_graph_destroy(ref);
 }
 
+/* ---- decomposed LayerNorm ---- */
+
+/* Run the matcher on text + @body; want @lns LayerNormalization nodes and
+ * the interpreter's results unchanged. */
+static void layernorm_case(const char *body, int lns, int nodes_left)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_graph *g, *ref;
+	struct accel_tensor x = { .dtype = ACCEL_DT_F32, .rank = 3, .dims = { 2, 3, 8 } };
+	struct accel_tensor a = { 0 }, b = { 0 };
+	int64_t i, n = 2 * 3 * 8, bad = 0;
+
+	text[0] = 0;
+	put("graph g {\n  input %%x: f32[n, 3, 8]\n  const %%two: f32[] = [0x1p+1]\n"
+	    "  const %%eps: f32[] = [0x1.4f8b58p-17]\n");
+	konst("gamma", "8", 8, 0.5f, 1.5f);
+	konst("beta", "8", 8, -0.5f, 0.5f);
+	put("  %%m = ReduceMean(%%x) {axes=[-1]}\n  %%d = Sub(%%x, %%m)\n"
+	    "  %%p = Pow(%%d, %%two)\n  %%v = ReduceMean(%%p) {axes=[-1]}\n"
+	    "  %%e = Add(%%v, %%eps)\n  %%s = Sqrt(%%e)\n  %%q = Div(%%d, %%s)\n%s}\n", body);
+	g = parse_typed();
+	ref = parse_typed();
+	if (!g || !ref)
+		goto out;
+	CHECK(pass_match_layernorm(g, NULL, &err) == 0, "match: %s", err.msg);
+	CHECK(count_op(g, ACCEL_OP_LAYERNORM) == lns, "%d LayerNormalization, want %d",
+	      count_op(g, ACCEL_OP_LAYERNORM), lns);
+	CHECK((int)g->nnodes == nodes_left, "%u nodes left, want %d", g->nnodes, nodes_left);
+	CHECK(accel_pass_infer_shapes(g, NULL, &err) == 0, "shapes: %s", err.msg);
+	x.data = malloc((size_t)n * sizeof(float));
+	for (i = 0; x.data && i < n; i++)
+		((float *)x.data)[i] = frand(-2, 2);
+	CHECK(accel_interp_run(g, &x, 1, &a, 1, &err) == 0, "matched: %s", err.msg);
+	CHECK(accel_interp_run(ref, &x, 1, &b, 1, &err) == 0, "original: %s", err.msg);
+	for (i = 0; a.data && b.data && i < n; i++) {
+		float u = ((float *)a.data)[i], w = ((float *)b.data)[i];
+
+		bad += !(fabsf(u - w) <= 1e-5f + 1e-4f * fabsf(w));
+	}
+	CHECK(bad == 0, "%lld elements differ", (long long)bad);
+	accel_tensor_release(&a);
+	accel_tensor_release(&b);
+	free(x.data);
+out:
+	accel_graph_destroy(g);
+	accel_graph_destroy(ref);
+}
+
+static void test_layernorm_pattern(void)
+{
+	/* scale and shift (beta first: operand order does not matter) */
+	layernorm_case("  %g = Mul(%q, %gamma)\n  %y = Add(%beta, %g)\n  output %y\n", 1, 1);
+	/* neither: the scale becomes ones */
+	layernorm_case("  output %q\n", 1, 1);
+	/* the centred value is read elsewhere too: left alone */
+	layernorm_case("  %y = Add(%q, %d)\n  output %y\n", 0, 8);
+}
+
 /* ---- fusion ---- */
 
 static struct schedule schedule_of(struct accel_graph *g)
@@ -462,6 +520,7 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	RUN_CASE(test_bnfold_by_hand);
 	RUN_CASE(test_bnfold_numerics);
+	RUN_CASE(test_layernorm_pattern);
 	RUN_CASE(test_fusion_groups);
 	RUN_CASE(test_fusion_limits);
 	RUN_CASE(test_plan_by_hand);
