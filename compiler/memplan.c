@@ -216,6 +216,23 @@ static bool transpose_as_view(struct accel_symtab *t, const struct schedule *s, 
 	return true;
 }
 
+/*
+ * Another input of @k in @v's slot (a view of it, read in another layout)
+ * would be overwritten while still being read: no writing in place then.
+ */
+static bool slot_shared(const struct memplan *m, const struct kernel *k,
+			const struct accel_value *v)
+{
+	const struct accel_value *w;
+	uint32_t it;
+
+	for (it = 0; (w = kernel_read(k, &it));)
+		if (w != v && m->where[w->id].buf == ACCEL_PROGRAM_BUF_ARENA &&
+		    m->where[w->id].slot == m->where[v->id].slot)
+			return true;
+	return false;
+}
+
 static bool may_run_in_place(const struct kernel *k)
 {
 	return k->kind == KERNEL_FUSED ||
@@ -311,7 +328,8 @@ int memplan_build(struct accel_graph *g, const struct schedule *s, struct mempla
 				if (src->slot < 0 || m->slots[src->slot].last != i ||
 				    !ir_shape_equal(&v->shape, &out->shape) ||
 				    stored_dtype(v->dtype) != stored_dtype(out->dtype) ||
-				    !dim_is_const(src->off) || src->off.val || !is_dense(t, src))
+				    !dim_is_const(src->off) || src->off.val || !is_dense(t, src) ||
+				    slot_shared(m, k, v))
 					continue;
 				ret = dense_at(t, &m->where[out->id], out, ACCEL_PROGRAM_BUF_ARENA,
 					       src->slot, 0);

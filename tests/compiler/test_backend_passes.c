@@ -505,6 +505,11 @@ static void test_inplace(void)
 	/* A fused elementwise group over a dying tensor: in place. */
 	inplace_case("  %a = MatMul(%x, %w)\n  %s = Sigmoid(%a)\n  %b = Mul(%s, %a)\n"
 		     "  %y = MatMul(%b, %w)\n  output %y\n", "a", "b", true);
+	/* Also read through a transposed view of the same slot: no. */
+	inplace_case("  %a = MatMul(%x, %w)\n  %sq = Reshape(%a) {shape=[n, 4, 4]}\n"
+		     "  %t = Transpose(%sq) {perm=[0, 2, 1]}\n  %b = Add(%sq, %t)\n"
+		     "  %c = Reshape(%b) {shape=[n, 16]}\n  %y = MatMul(%c, %w)\n  output %y\n",
+		     "a", "b", false);
 	/* Broadcast into a bigger result: no. */
 	inplace_case("  %a = MatMul(%x, %w)\n  %r = ReduceMean(%a) {axes=[1]}\n"
 		     "  %b = Sub(%a, %r)\n  %c = Sub(%r, %a)\n  %y = Add(%b, %c)\n  output %y\n",

@@ -279,6 +279,16 @@ static void test_matmul(void)
 	check_graph("matmul+bias+exported gelu", "1 kernels for 7 nodes: 0 elementwise nodes in 0 "
 		    "FUSED_ELEMENTWISE, 6 nodes into GEMM/CONV epilogues");
 
+	/* x + x^T through a strided view: must not be written in place. */
+	begin();
+	put("  input %%a: f32[n, 16]\n");
+	konst("w", "16, 16", 256, -1, 1);
+	put("  %%m = MatMul(%%a, %%w)\n  %%sq = Reshape(%%m) {shape=[n, 4, 4]}\n"
+	    "  %%t = Transpose(%%sq) {perm=[0, 2, 1]}\n  %%b = Add(%%sq, %%t)\n"
+	    "  %%c = Reshape(%%b) {shape=[n, 16]}\n  %%y = MatMul(%%c, %%w)\n  output %%y\n");
+	finish();
+	check_graph("x + x^T", "1 transposes read through strides");
+
 	/* attention-style: B transposed by a Transpose node */
 	begin();
 	put("  input %%q: f32[n, 3, 4]\n  input %%k: f32[n, 3, 4]\n"
