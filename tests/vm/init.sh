@@ -134,6 +134,35 @@ unload_driver() {
 	return 0
 }
 
+# Kill whatever a test left running (its children outliving it, or all of
+# it after a timeout, since timeout kills only the process it started) so
+# the next step starts clean and an unload is not held up by a stray open
+# file. Sets $killed. Call it directly, never in $(...): that subshell would
+# be a process of init's too.
+kill_leftovers() {
+	set +f
+	killed=0
+	for d in /proc/[0-9]*; do # no subshell runs here: none is ours
+		pid=${d#/proc/}
+		[ "$pid" = 1 ] && continue
+		ppid=
+		while read -r key val; do
+			[ "$key" = PPid: ] && { ppid=$val; break; }
+		done <"$d/status" 2>/dev/null
+		# Kernel threads are kthreadd (2) and its children.
+		[ -z "$ppid" ] || [ "$pid" = 2 ] || [ "$ppid" = 2 ] && continue
+		read -r comm <"$d/comm" 2>/dev/null
+		# busybox timeout's watcher lingers up to a second after the test
+		# ended; it is ours, not the test's.
+		if [ "$comm" = timeout ]; then
+			kill -9 "$pid" 2>/dev/null
+			continue
+		fi
+		kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+	done
+	set -f
+}
+
 # Run the current test (parse() fields) and report it as LABEL.
 run_test() { # LABEL
 	label=$1
@@ -158,7 +187,11 @@ run_test() { # LABEL
 	indent </tmp/test.out
 	say "# $label: exit $rc after ${secs}s"
 	why=
-	[ -n "$PARAMS" ] && { unload_driver && load_driver $DRIVER_PARAMS || why="driver reload after the test failed"; }
+	[ $rc -eq 137 ] && why="timed out after ${TIMEOUT}s"
+	kill_leftovers
+	[ $killed -gt 0 ] && why="${why:+$why; }left $killed processes running"
+	[ -n "$PARAMS" ] && { unload_driver && load_driver $DRIVER_PARAMS ||
+		why="${why:+$why; }driver reload after the test failed"; }
 	klog_clean || why="${why:+$why; }kernel log has errors"
 	if [ -n "$why" ]; then
 		result fail "$label" "$why"
@@ -166,8 +199,6 @@ run_test() { # LABEL
 		result ok "$label"
 	elif [ $rc -eq 77 ] || [ $rc -eq 4 ]; then
 		result skip "$label" "the test skipped"
-	elif [ $rc -eq 137 ]; then
-		result fail "$label" "timed out after ${TIMEOUT}s"
 	else
 		result fail "$label" "exit status $rc"
 	fi
