@@ -115,6 +115,85 @@ static int emit_gemm(struct lower *l, const struct kernel *k, struct operand a, 
 	return pb_append(l->b, &pkt, sizeof(pkt));
 }
 
+/* Drop the first @d dims of @o, moving its offset to index @idx there. */
+static int sub_operand(struct accel_symtab *t, struct operand *o, int d, const int64_t *idx)
+{
+	int i, ret;
+
+	for (i = 0; i < d; i++) {
+		struct accel_dim p;
+
+		ret = dim_mul(t, o->strides[i], accel_dim_const(idx[i]), &p);
+		if (!ret)
+			ret = dim_add(t, o->off, p, &o->off);
+		if (ret)
+			return ret;
+	}
+	memmove(o->dims, o->dims + d, (size_t)(o->rank - d) * sizeof(o->dims[0]));
+	memmove(o->strides, o->strides + d, (size_t)(o->rank - d) * sizeof(o->strides[0]));
+	o->rank -= d;
+	return 0;
+}
+
+/* GEMM_MAX_SPLIT - most GEMM packets one MatMul may become. */
+#define GEMM_MAX_SPLIT 1024
+
+/*
+ * Batched MatMul, both operands already broadcast to y's @bat batch dims.
+ * The longest run of trailing batch dims that every operand keeps
+ * contiguous becomes the GEMM's one batch dim (zero strides broadcast);
+ * the constant dims before it, if any, are looped over with one GEMM per
+ * index ([2, b] against [b]: two GEMMs of batch b).
+ */
+static int gemm_batches(struct lower *l, const struct kernel *k, struct operand a,
+			struct operand b, struct operand y, int bat, const struct operand *bias)
+{
+	int64_t idx[ACCEL_IR_MAX_RANK] = { 0 }, count = 1, p;
+	int split, i, ret;
+
+	for (split = 0; split < bat; split++) {
+		struct operand ta = a, tb = b, ty = y;
+
+		if (!operand_merge(l->t, &ta, split, bat) && !operand_merge(l->t, &tb, split, bat) &&
+		    !operand_merge(l->t, &ty, split, bat))
+			break;
+	}
+	for (i = 0; i < split; i++) {
+		if (!dim_is_const(y.dims[i]))
+			return lower_err(l, k->node, EOPNOTSUPP, "batch dims cannot be merged into one "
+					 "and the outer ones are symbolic");
+		count *= y.dims[i].val;
+		if (count > GEMM_MAX_SPLIT)
+			return lower_err(l, k->node, E2BIG, "more than %d GEMMs for one MatMul",
+					 GEMM_MAX_SPLIT);
+	}
+	if (bat) {
+		operand_merge(l->t, &a, split, bat);
+		operand_merge(l->t, &b, split, bat);
+		operand_merge(l->t, &y, split, bat);
+	}
+	for (p = 0; p < count; p++) {
+		struct operand sa = a, sb = b, sy = y;
+		int64_t rest = p;
+
+		for (i = split; i-- > 0;) {
+			idx[i] = rest % y.dims[i].val;
+			rest /= y.dims[i].val;
+		}
+		ret = sub_operand(l->t, &sa, split, idx);
+		if (!ret)
+			ret = sub_operand(l->t, &sb, split, idx);
+		if (!ret)
+			ret = sub_operand(l->t, &sy, split, idx);
+		if (ret)
+			return lower_err(l, k->node, -ret, "offset too complex");
+		ret = emit_gemm(l, k, sa, sb, sy, 1.0, 0.0, bias);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static const struct accel_value *kernel_out(const struct kernel *k)
 {
 	return k->outs[0];
@@ -126,7 +205,7 @@ static int lower_matmul(struct lower *l, const struct kernel *k)
 	struct operand a = operand_of(l, n->inputs[0]), b = operand_of(l, n->inputs[1]);
 	struct operand y = operand_of(l, kernel_out(k)), bias;
 	bool a_vec = a.rank == 1, b_vec = b.rank == 1;
-	int bat, ret;
+	int bat;
 
 	if (a.dtype != ACCEL_DT_F32 || b.dtype != ACCEL_DT_F32)
 		return lower_err(l, n, EOPNOTSUPP, "GEMM takes f32 only");
@@ -152,13 +231,19 @@ static int lower_matmul(struct lower *l, const struct kernel *k)
 			b.strides[1] = b.strides[r - 1];
 			b.rank = 2;
 		}
-		if (a.rank > 2 && !operand_merge(l->t, &a, 0, a.rank - 1) &&
-		    !operand_merge(l->t, &y, 0, y.rank - 1)) {
-			bat = 0;
+		if (a.rank > 2) {
+			struct operand fa = a, fy = y;
+
+			if (!operand_merge(l->t, &fa, 0, fa.rank - 1) &&
+			    !operand_merge(l->t, &fy, 0, fy.rank - 1)) {
+				a = fa;
+				y = fy;
+				bat = 0;
+			}
 		}
 	}
 	if (a.rank > 2 || y.rank > 2) {
-		/* Batched: broadcast both to y's batch dims, then merge them. */
+		/* Batched: broadcast both to y's batch dims. */
 		struct operand ab = a, bb = b;
 		int i, ra = a.rank, rb = b.rank;
 
@@ -178,18 +263,7 @@ static int lower_matmul(struct lower *l, const struct kernel *k)
 			bb.dims[bat + i] = b.dims[rb - 2 + i];
 			bb.strides[bat + i] = b.strides[rb - 2 + i];
 		}
-		ret = operand_merge(l->t, &ab, 0, bat);
-		if (!ret)
-			ret = operand_merge(l->t, &bb, 0, bat);
-		if (!ret)
-			ret = operand_merge(l->t, &y, 0, bat);
-		if (ret || y.rank > 3)
-			return lower_err(l, n, EOPNOTSUPP, "batch dims cannot be merged into one");
-		if (bat == 0) {
-			ab.rank = bb.rank = 2;
-		}
-		a = ab;
-		b = bb;
+		return gemm_batches(l, k, ab, bb, y, bat, k->bias ? &bias : NULL);
 	}
 	return emit_gemm(l, k, a, b, y, 1.0, 0.0, k->bias ? &bias : NULL);
 }

@@ -259,6 +259,13 @@ static void test_matmul(void)
 	finish();
 	check_graph("matmul rank 4", NULL);
 
+	/* [2, n] against [n]: the outer dim is looped, two GEMMs. */
+	begin();
+	put("  input %%a: f32[2, n, 3, 4]\n  input %%b: f32[n, 4, 5]\n"
+	    "  %%y = MatMul(%%a, %%b)\n  output %%y\n");
+	finish();
+	check_graph("matmul [2, n] x [n]", "2 packets");
+
 	begin();
 	put("  input %%a: f32[n, 4]\n  input %%v: f32[4]\n  input %%u: f32[n]\n"
 	    "  %%y = MatMul(%%a, %%v)\n  %%z = MatMul(%%u, %%a)\n  output %%y\n  output %%z\n");
