@@ -324,24 +324,17 @@ static int lower_conv(struct lower *l, const struct kernel *k)
 	struct operand x = operand_of(l, n->inputs[0]), w = operand_of(l, n->inputs[1]);
 	struct operand y = operand_of(l, kernel_out(k)), bias;
 	const struct accel_value *bv = n->ninputs > 2 && n->inputs[2] ? n->inputs[2] : k->bias;
-	bool one_d = x.rank == 3;
-	uint32_t sp = one_d ? 1 : 2, o = one_d ? 1 : 0;
 
-	if (x.rank != 4 && !one_d)
-		return lower_err(l, n, EOPNOTSUPP, "only 1-D and 2-D convolutions");
-	if (one_d) {
-		unit_dim(&x, 2);
-		unit_dim(&w, 2);
-		unit_dim(&y, 2);
-	}
-	pkt.stride_h = (uint32_t)(one_d ? 1 : ints_at(n, "strides", 0, 1));
-	pkt.stride_w = (uint32_t)ints_at(n, "strides", 1 - o, 1);
-	pkt.dilation_h = (uint32_t)(one_d ? 1 : ints_at(n, "dilations", 0, 1));
-	pkt.dilation_w = (uint32_t)ints_at(n, "dilations", 1 - o, 1);
-	pkt.pad_top = (uint32_t)(one_d ? 0 : ints_at(n, "pads", 0, 0));
-	pkt.pad_left = (uint32_t)ints_at(n, "pads", 1 - o, 0);
-	pkt.pad_bottom = (uint32_t)(one_d ? 0 : ints_at(n, "pads", 2, 0));
-	pkt.pad_right = (uint32_t)ints_at(n, "pads", sp + 1 - o, 0);
+	if (x.rank != 4)
+		return lower_err(l, n, EOPNOTSUPP, "only 2-D convolutions");
+	pkt.stride_h = (uint32_t)ints_at(n, "strides", 0, 1);
+	pkt.stride_w = (uint32_t)ints_at(n, "strides", 1, 1);
+	pkt.dilation_h = (uint32_t)ints_at(n, "dilations", 0, 1);
+	pkt.dilation_w = (uint32_t)ints_at(n, "dilations", 1, 1);
+	pkt.pad_top = (uint32_t)ints_at(n, "pads", 0, 0);
+	pkt.pad_left = (uint32_t)ints_at(n, "pads", 1, 0);
+	pkt.pad_bottom = (uint32_t)ints_at(n, "pads", 2, 0);
+	pkt.pad_right = (uint32_t)ints_at(n, "pads", 3, 0);
 	pkt.groups = (uint32_t)ir_attr_int(n, "group");
 	pkt.act = k->act;
 	pb_tensor(l->b, &pkt, &pkt.x, &x);
