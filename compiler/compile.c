@@ -173,7 +173,6 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 	}
 	l = (struct lower){ .g = g, .t = g->syms, .s = &s, .m = &m, .b = &b, .err = err };
 	for (i = 0; i < s.n && !ret; i++) {
-		b.step = i;
 		ret = lower_kernel(&l, &s.k[i]);
 		if (!ret && b.error)
 			ret = lower_err(&l, s.k[i].node, -b.error, "a field does not fit its packet "

@@ -25,8 +25,7 @@ enum kernel_kind {
 	KERNEL_VIEW,	/* Reshape & co: no packet, storage shared */
 };
 
-/* One fused instruction before register allocation: what computes member
- * @node from its operands. */
+/* One kernel: what one packet (or a few, for data movement) computes. */
 struct kernel {
 	enum kernel_kind kind;
 	struct accel_node *node;	/* OP/VIEW: the node; FUSED: the root */
@@ -114,13 +113,11 @@ struct progbuild {
 	struct accel_graph *g;
 	struct accel_program *p;
 	uint32_t cap_insns, cap_exprs, cap_patches, cap_syms;
-	/* (fields below) */
 	int32_t *sym_of_atom;		/* atom id -> program symbol, -1 */
 	uint32_t nsym_of_atom;
 	void *cache;			/* dim expr -> program expr */
 	struct accel_cmdbuf cb;		/* template being filled */
 	uint32_t max_cmdbuf;
-	uint32_t step;			/* current kernel index */
 	/* Patches of the packet being built, packet-relative. */
 	struct { uint32_t off, width, expr; } pend[64];
 	uint32_t npend;
@@ -130,15 +127,15 @@ struct progbuild {
 int pb_init(struct progbuild *b, struct accel_graph *g, uint32_t max_cmdbuf);
 int pb_finish(struct progbuild *b, struct accel_program **out);
 void pb_fini(struct progbuild *b);
-/* An expression for a dim, for slot + elements * esize + base, for a
- * product; -errno on failure (also sticky in b->error). */
+/* The expression index of a dim (cached), or of slot offset + base +
+ * off * esize; -errno on failure (also sticky in b->error). */
 int pb_expr_dim(struct progbuild *b, struct accel_dim d);
 int pb_expr_offset(struct progbuild *b, int32_t slot, uint64_t base, struct accel_dim off,
 		   uint64_t esize);
-/* Fill @t from @op (rank <= 4 already), recording patches for symbolic
- * fields; @field is t's byte offset inside the packet. */
+/* Fill @t, a member of packet @pkt, from @op (rank <= 4 already),
+ * recording a patch for every field that is not a constant. */
 void pb_tensor(struct progbuild *b, void *pkt, struct vaccel_tensor *t, const struct operand *op);
-/* A __u32/__u64 field of the packet that may be symbolic. */
+/* A __u32/__u64 field of packet @pkt that may be symbolic. */
 void pb_field_u32(struct progbuild *b, void *pkt, uint32_t *field, struct accel_dim v);
 void pb_field_u64(struct progbuild *b, void *pkt, void *field, struct accel_dim v);
 /* Append the packet with its pending patches. */
@@ -172,7 +169,7 @@ int operands_coalesce(struct accel_symtab *t, struct operand *ops, int nops, int
 /* Merge dims [a, b) of one operand (must be contiguous): -EINVAL if not. */
 int operand_merge(struct accel_symtab *t, struct operand *o, int a, int b);
 uint32_t vaccel_dtype_of(enum accel_dtype dt);
-/* Element offset of @o plus @extra elements along @axis. */
+/* Format "lower: node %out (Op): ..." into the error; returns -errnum. */
 int lower_err(struct lower *l, const struct accel_node *n, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
