@@ -86,6 +86,13 @@ static void fill_input(const struct accel_graph *g, const struct accel_value *v,
 		t->dims[k] = !strcmp(buf, "n") ? n : strtoll(buf, NULL, 10);
 		cnt *= t->dims[k];
 	}
+	if (t->dtype == ACCEL_DT_I64) {
+		/* indices: -5 .. 4, valid for any axis of 5 or more */
+		t->data = malloc((size_t)cnt * sizeof(int64_t));
+		for (i = 0; t->data && i < cnt; i++)
+			((int64_t *)t->data)[i] = (int64_t)frand(0.0f, 9.99f) - 5;
+		return;
+	}
 	t->data = malloc((size_t)cnt * sizeof(float));
 	for (i = 0; t->data && i < cnt; i++)
 		((float *)t->data)[i] = frand(-2.0f, 2.0f);
@@ -449,6 +456,14 @@ static void test_layout(void)
 	    "  output %%g\n  output %%h\n");
 	finish();
 	check_graph("gather", NULL);
+
+	/* An embedding: run-time i64 ids, negative ones included. */
+	begin();
+	put("  input %%ids: i64[n, 3]\n");
+	konst("tab", "6, 4", 24, -1, 1);
+	put("  %%e = Gather(%%tab, %%ids) {axis=0}\n  %%y = Relu(%%e)\n  output %%y\n");
+	finish();
+	check_graph("gather run-time indices", NULL);
 
 	begin();
 	put("  input %%x: f32[n, 1, 3]\n"
