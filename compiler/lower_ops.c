@@ -369,9 +369,26 @@ static int lower_pool(struct lower *l, const struct accel_node *n)
 	pkt.dilation_h = (uint32_t)(n->op == ACCEL_OP_MAXPOOL ? ints_at(n, "dilations", 0, 1) : 1);
 	pkt.dilation_w = (uint32_t)(n->op == ACCEL_OP_MAXPOOL ? ints_at(n, "dilations", 1, 1) : 1);
 	if (ceil) {
-		/* Floor over padding extended by stride - 1 is the ceil size. */
-		pkt.pad_bottom += pkt.stride_h - 1;
-		pkt.pad_right += pkt.stride_w - 1;
+		/* The ISA rounds down: extend the end padding just enough for
+		 * the output size shape inference gave (ceil rounding). */
+		const struct accel_dim *xd = x.dims, *yd = y.dims;
+		int i;
+
+		for (i = 0; i < 2; i++) {
+			uint32_t st = i ? pkt.stride_w : pkt.stride_h, dl = i ? pkt.dilation_w :
+								  pkt.dilation_h;
+			uint32_t kk = i ? pkt.kernel_w : pkt.kernel_h, *pe = i ? &pkt.pad_right :
+								      &pkt.pad_bottom;
+			int64_t need, have;
+
+			if (!dim_is_const(xd[2 + i]) || !dim_is_const(yd[2 + i]))
+				return lower_err(l, n, EOPNOTSUPP, "ceil_mode on a symbolic spatial "
+						 "dim");
+			need = (yd[2 + i].val - 1) * st + (int64_t)(kk - 1) * dl + 1;
+			have = xd[2 + i].val + (i ? pkt.pad_left : pkt.pad_top) + *pe;
+			if (need > have)
+				*pe += (uint32_t)(need - have);
+		}
 	}
 	if (n->op == ACCEL_OP_AVGPOOL && ir_attr_int(n, "count_include_pad"))
 		pkt.hdr.flags = VACCEL_POOL_F_COUNT_PAD;
