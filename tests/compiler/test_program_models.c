@@ -257,6 +257,44 @@ static void test_encoder17(void)
 	run_model("encoder17", d, 3);
 }
 
+/* The encoder split into command buffers of at most 1 KiB: several
+ * submits chained on one queue give the same results. */
+static void test_split_cmdbufs(void)
+{
+	struct accel_compile_options opts = { .max_cmdbuf_bytes = 1024 };
+	struct accel_graph *g = load("encoder17"), *ref = load("encoder17");
+	struct accel_ir_error err = { "" };
+	struct accel_program *p = NULL;
+	struct accel_runner *r = NULL;
+	struct accel_tensor x = { 0 }, want = { 0 };
+	char path[512];
+	uint32_t i;
+
+	if (!g || !ref)
+		goto out;
+	CHECK(accel_pass_infer_shapes(ref, NULL, &err) == 0, "shapes: %s", err.msg);
+	CHECK(accel_program_compile(g, &opts, NULL, &p, &err) == 0, "compile: %s", err.msg);
+	if (!p)
+		goto out;
+	CHECK(p->ntemplates >= 5, "%u command buffers", p->ntemplates);
+	for (i = 0; i < p->ntemplates; i++)
+		CHECK(p->templates[i].size <= 1024, "template %u: %u bytes", i, p->templates[i].size);
+	CHECK(accel_runner_create(p, dev, &r) == 0, "runner");
+	snprintf(path, sizeof(path), "%s/encoder17.in.5.npy", dir);
+	CHECK(npy_load(path, &x) == 0, "load %s", path);
+	snprintf(path, sizeof(path), "%s/encoder17.out.5.npy", dir);
+	CHECK(npy_load(path, &want) == 0, "load %s", path);
+	if (r && x.data && want.data)
+		run_one("encoder17 in 1 KiB command buffers", r, ref, &x, &want);
+out:
+	free(x.data);
+	free(want.data);
+	accel_runner_destroy(r);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
+	accel_graph_destroy(ref);
+}
+
 static void test_resnet(void)
 {
 	run_model("resnet", NULL, 0);
@@ -287,6 +325,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_cnn);
 	RUN_CASE(test_encoder14);
 	RUN_CASE(test_encoder17);
+	RUN_CASE(test_split_cmdbufs);
 	RUN_CASE(test_resnet);
 	RUN_CASE(test_encoder_stack);
 	RUN_CASE(test_ops);
