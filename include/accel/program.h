@@ -362,7 +362,9 @@ int accel_program_patch(const struct accel_program *p, uint8_t *const *dst,
 /**
  * struct accel_runner - a program made ready on one device: weights
  * uploaded, a context and queue created, patched command buffers, the arena
- * and I/O buffers sized for the last symbol values. Opaque.
+ * and I/O buffers sized for the last symbol values. Opaque. A runner serves
+ * one launch at a time: threads that share one must serialize their calls
+ * (or each create their own; the program can be shared read-only).
  */
 struct accel_runner;
 
