@@ -19,7 +19,7 @@ DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
 
 BINARIES := tools/accelctl/accelctl tools/demo/accel-mlp-demo
 
-.PHONY: all deps build demo check vmtest bench kmod kmod-clean clean
+.PHONY: all deps build demo check vmtest bench bench-deps kmod kmod-clean clean
 
 # The newest kernel with both headers (/lib/modules/V/build) and an image
 # (/boot/vmlinuz-V): the module is built for the kernel the test VM boots.
@@ -74,8 +74,22 @@ kmod: deps
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-bench: build
+# The model benchmarks also need PyTorch (to export the models and as a peer)
+# and node + npm (ONNX Runtime through onnxruntime-node, installed into
+# $(BUILD)/bench by bench/models.sh); make check needs none of them. Debian's
+# npm conflicts with NodeSource's nodejs, which carries its own npm: only ask
+# for them when node or npm is missing.
+BENCH_DEB_PKGS := python3-torch python3-onnx python3-numpy
+
+bench-deps:
+	@./tools/install-deps.sh $(BENCH_DEB_PKGS)
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+		./tools/install-deps.sh nodejs npm || \
+		echo "bench: no node/npm; the ONNX Runtime column will be skipped"
+
+bench: build bench-deps
 	$(MESON_DIR)/bench/accel-bench
+	BENCH_DIR=$(BUILD)/bench ./bench/models.sh $(MESON_DIR)
 
 clean:
 	rm -rf $(BUILD)
