@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_apkg_models.c - every fixture model as an AOT artifact, loaded and
+ * run by the runtime alone.
+ *
+ * The artifacts are written at build time by `accelc compile` (meson
+ * custom targets); this program links libaccel-rt and libaccel only, no
+ * compiler, so that it links at all proves the runtime needs none. Each
+ * artifact is loaded, run on the in-process device at two batch sizes
+ * (the encoders: two (seq, batch) pairs) and compared with PyTorch's
+ * outputs within rtol 1e-4, atol 1e-5. Then both shapes run again while
+ * the runtime's allocations are counted: a launch at a shape already
+ * seen must allocate nothing, neither heap nor device buffers.
+ *
+ * usage: test-apkg-models FIXTURE_DIR ARTIFACT_DIR
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <accel/accel.h>
+#include <accel/apkg.h>
+#include <accel/program.h>
+
+#include "harness.h"
+#include "malloc_count.h"
+#include "npy.h"
+#include "runtime_alloc_count.h"
+
+#define RTOL 1e-4
+#define ATOL 1e-5
+
+static const char *fixture_dir, *artifact_dir;
+static struct accel_device *dev;
+
+static void compare(const char *what, const struct accel_tensor *got,
+		    const struct accel_tensor *want)
+{
+	int64_t i, n = 1, bad = 0;
+	double worst = 0;
+	int d;
+
+	CHECK(got->dtype == want->dtype && got->rank == want->rank, "%s: dtype/rank differ", what);
+	if (got->rank != want->rank)
+		return;
+	for (d = 0; d < got->rank; d++) {
+		CHECK(got->dims[d] == want->dims[d], "%s: dim %d is %lld, want %lld", what, d,
+		      (long long)got->dims[d], (long long)want->dims[d]);
+		if (got->dims[d] != want->dims[d])
+			return;
+		n *= want->dims[d];
+	}
+	for (i = 0; i < n; i++) {
+		double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
+		double e = fabs(a - w);
+
+		if (!(e <= ATOL + RTOL * fabs(w))) {
+			if (!bad)
+				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what, (long long)i,
+					a, w);
+			bad++;
+		}
+		worst = e > worst ? e : worst;
+	}
+	CHECK(bad == 0, "%s: %lld of %lld elements outside tolerance", what, (long long)bad,
+	      (long long)n);
+	printf("# %s: %lld elements, max abs error %.3g\n", what, (long long)n, worst);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void run_model(const char *model)
+{
+	static const int batches[2] = { 2, 5 };
+	struct accel_tensor x[2] = { { 0 } }, want[2] = { { 0 } }, got;
+	const struct accel_program *p;
+	struct accel_runner *r = NULL;
+	struct accel_apkg *a = NULL;
+	struct accel_runner_stats st;
+	char path[512], msg[256], what[128];
+	uint64_t allocs, rt_allocs, bufs;
+	double t0;
+	int i, ret;
+
+	snprintf(path, sizeof(path), "%s/%s.apkg", artifact_dir, model);
+	t0 = now_ms();
+	runtime_alloc_count_start();
+	ret = accel_apkg_open_file(path, &a, msg, sizeof(msg));
+	rt_allocs = runtime_alloc_count_stop();
+	CHECK(ret == 0, "%s: %s", path, msg);
+	if (ret)
+		return;
+	/* The counter works: loading allocates (the program's arrays). */
+	CHECK(rt_allocs > 0, "%s: loading counted no allocation: the wrap is not linked", model);
+	printf("# %s: loaded in %.2f ms\n", path, now_ms() - t0);
+	p = accel_apkg_program(a);
+	CHECK(p->ninputs == 1 && p->noutputs == 1, "%s: %u inputs, %u outputs", model,
+	      p->ninputs, p->noutputs);
+	CHECK(p->nsyms >= 1, "%s: the artifact keeps its symbolic dims", model);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s.in.%d.npy", fixture_dir, model, batches[i]);
+		CHECK(npy_load(path, &x[i]) == 0, "load %s", path);
+		snprintf(path, sizeof(path), "%s/%s.out.%d.npy", fixture_dir, model, batches[i]);
+		CHECK(npy_load(path, &want[i]) == 0, "load %s", path);
+		if (!x[i].data || !want[i].data)
+			goto out;
+	}
+	ret = accel_runner_create(p, dev, &r);
+	CHECK(ret == 0, "%s: runner: %d", model, ret);
+	if (ret)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		ret = accel_runner_run(r, &x[i], 1, &got, 1);
+		CHECK(ret == 0, "%s: run: %s", model, accel_runner_error(r));
+		if (ret)
+			goto out;
+		snprintf(what, sizeof(what), "%s.apkg at %s.in.%d vs pytorch", model, model,
+			 batches[i]);
+		compare(what, &got, &want[i]);
+	}
+	/*
+	 * Both shapes seen: running them again allocates nothing in the
+	 * runtime (its code, wrapped at link time: runtime_alloc_count.c)
+	 * nor device buffers. Every thread's allocations are counted too, the
+	 * device's included, but only reported: the emu device grows recycled
+	 * job objects to the largest command buffer they meet and oneDNN's
+	 * sgemm allocates scratch per call, which are libaccel's, not the
+	 * runtime's.
+	 */
+	accel_runner_stats(r, &st);
+	CHECK(st.repatches == 2, "%s: %llu re-patches for two shapes", model,
+	      (unsigned long long)st.repatches);
+	bufs = st.buffer_allocs;
+	runtime_alloc_count_start();
+	if (malloc_count_available())
+		malloc_count_start();
+	for (i = 0; i < 4 && !ret; i++)
+		ret = accel_runner_run(r, &x[i % 2], 1, &got, 1);
+	allocs = malloc_count_available() ? malloc_count_stop() : 0;
+	rt_allocs = runtime_alloc_count_stop();
+	CHECK(ret == 0, "%s: rerun: %s", model, accel_runner_error(r));
+	CHECK(rt_allocs == 0, "%s: %llu heap allocations by the runtime in 4 runs at known "
+	      "shapes", model, (unsigned long long)rt_allocs);
+	if (malloc_count_available())
+		printf("# %s: 4 runs at known shapes: %llu allocations by the runtime, %llu in "
+		       "all (libaccel and oneDNN included)\n", model,
+		       (unsigned long long)rt_allocs, (unsigned long long)allocs);
+	else
+		printf("# %s: 4 runs at known shapes: %llu allocations by the runtime (all "
+		       "threads not counted in a sanitizer build)\n", model,
+		       (unsigned long long)rt_allocs);
+	accel_runner_stats(r, &st);
+	CHECK(st.buffer_allocs == bufs, "%s: %llu device buffers allocated at known shapes",
+	      model, (unsigned long long)(st.buffer_allocs - bufs));
+	compare(what, &got, &want[1]);
+out:
+	for (i = 0; i < 2; i++) {
+		free(x[i].data);
+		free(want[i].data);
+	}
+	accel_runner_destroy(r);
+	accel_apkg_close(a);
+}
+
+static void test_mlp(void) { run_model("mlp"); }
+static void test_cnn(void) { run_model("cnn"); }
+static void test_resnet(void) { run_model("resnet"); }
+static void test_encoder14(void) { run_model("encoder14"); }
+static void test_encoder17(void) { run_model("encoder17"); }
+static void test_encoder_stack(void) { run_model("encoder_stack"); }
+static void test_ops(void) { run_model("ops"); }
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR ARTIFACT_DIR\n", argv[0]);
+		return 2;
+	}
+	fixture_dir = argv[1];
+	artifact_dir = argv[2];
+	if (accel_device_open("emu", &dev)) {
+		fprintf(stderr, "cannot open the emu device\n");
+		return 1;
+	}
+	RUN_CASE(test_mlp);
+	RUN_CASE(test_cnn);
+	RUN_CASE(test_resnet);
+	RUN_CASE(test_encoder14);
+	RUN_CASE(test_encoder17);
+	RUN_CASE(test_encoder_stack);
+	RUN_CASE(test_ops);
+	accel_device_close(dev);
+	HARNESS_EXIT();
+}
