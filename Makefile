@@ -17,7 +17,7 @@ DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
 	qemu-system-x86 linux-image-amd64 busybox-static cpio \
 	protobuf-c-compiler libprotobuf-c-dev libonnx-dev
 
-BINARIES := tools/accelctl/accelctl tools/demo/accel-mlp-demo
+BINARIES := tools/accelctl/accelctl tools/accelc/accelc tools/demo/accel-mlp-demo
 
 .PHONY: all deps build demo check vmtest bench bench-deps kmod kmod-clean clean
 
