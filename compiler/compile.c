@@ -151,6 +151,8 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 	if (!ret)
 		ret = pass_match_layernorm(g, r, err);
 	if (!ret)
+		ret = pass_pack_gemm_weights(g, r, err);
+	if (!ret)
 		ret = accel_pass_dce(g, r, err);
 	if (!ret)
 		ret = accel_pass_infer_shapes(g, r, err);

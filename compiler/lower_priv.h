@@ -17,6 +17,11 @@
  * (pass_layernorm.c); runs DCE when it found one. */
 int pass_match_layernorm(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
 
+/* Gemm(x, W, transB=1) with W a constant only it reads: W stored
+ * transposed, transB cleared (pass_gemm_weights.c). */
+int pass_pack_gemm_weights(struct accel_graph *g, struct accel_report *r,
+			   struct accel_ir_error *err);
+
 /* ---- fusion: the kernel schedule (fuse.c) ---- */
 
 enum kernel_kind {
