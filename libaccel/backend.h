@@ -28,6 +28,8 @@
  * @buffer_free: drop the user's reference.
  * @buffer_map: CPU address.
  * @buffer_unmap: end of CPU access (may do nothing).
+ * @buffer_export: dma-buf fd of the buffer; NULL: -EOPNOTSUPP.
+ * @buffer_import: buffer for a dma-buf fd; NULL: -EOPNOTSUPP.
  * @context_create: desc already checked for reserved bits.
  * @context_destroy: wait for its jobs, then free it.
  * @context_queue: queue @index, index already range-checked.
@@ -50,6 +52,8 @@ struct accel_backend_ops {
 	void (*buffer_free)(struct accel_buffer *buf);
 	int (*buffer_map)(struct accel_buffer *buf, void **ptr);
 	void (*buffer_unmap)(struct accel_buffer *buf);
+	int (*buffer_export)(struct accel_buffer *buf, int *fd);
+	int (*buffer_import)(struct accel_device *dev, int fd, struct accel_buffer **out);
 	int (*context_create)(struct accel_device *dev, const struct accel_context_desc *desc,
 			      struct accel_context **out);
 	void (*context_destroy)(struct accel_context *ctx);

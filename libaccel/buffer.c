@@ -42,6 +42,32 @@ void accel_buffer_unmap(struct accel_buffer *buf)
 		buf->dev->ops->buffer_unmap(buf);
 }
 
+int accel_buffer_export(struct accel_buffer *buf, int *fd)
+{
+	if (!fd)
+		return -EINVAL;
+	*fd = -1;
+	if (!buf)
+		return -EINVAL;
+	if (!buf->dev->ops->buffer_export)
+		return -EOPNOTSUPP;
+	return buf->dev->ops->buffer_export(buf, fd);
+}
+
+int accel_buffer_import(struct accel_device *dev, int fd, struct accel_buffer **out)
+{
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!dev)
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
+	if (!dev->ops->buffer_import)
+		return -EOPNOTSUPP;
+	return dev->ops->buffer_import(dev, fd, out);
+}
+
 uint64_t accel_buffer_size(const struct accel_buffer *buf)
 {
 	return buf ? buf->size : 0;

@@ -93,6 +93,21 @@ void accel_buffer_free(struct accel_buffer *buf);
 int accel_buffer_map(struct accel_buffer *buf, void **ptr);
 void accel_buffer_unmap(struct accel_buffer *buf);
 uint64_t accel_buffer_size(const struct accel_buffer *buf);
+/**
+ * accel_buffer_export() - share the buffer as a dma-buf (PRIME): *@fd is a
+ * new close-on-exec, read-write file descriptor the caller owns. Another
+ * process or device file imports it with accel_buffer_import().
+ * -EOPNOTSUPP on a device without DRM_VACCEL_CAP_PRIME (the emu device).
+ */
+int accel_buffer_export(struct accel_buffer *buf, int *fd);
+/**
+ * accel_buffer_import() - a buffer of @dev for the dma-buf @fd (which stays
+ * the caller's to close). Importing a buffer @dev already holds gives the
+ * same struct accel_buffer with one more reference: each import needs its
+ * own accel_buffer_free(). -EOPNOTSUPP without DRM_VACCEL_CAP_PRIME,
+ * -EBADF for a closed fd, -EINVAL for one that is not a dma-buf.
+ */
+int accel_buffer_import(struct accel_device *dev, int fd, struct accel_buffer **out);
 
 /* --- contexts and queues ------------------------------------------------- */
 

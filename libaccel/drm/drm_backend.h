@@ -121,6 +121,9 @@ struct vdrm_device {
  * @dev: owner.
  * @handle: GEM handle in dev->fd.
  * @map: [lock] CPU mapping, NULL until the first accel_buffer_map().
+ * @refs: [lock] accel_buffer_free() calls still to come: 1, plus one for
+ *	every accel_buffer_import() that found this handle again (the kernel
+ *	gives a file one handle per object, so both share it).
  * @link: [lock] in dev->buffers.
  */
 struct vdrm_buffer {
@@ -128,6 +131,7 @@ struct vdrm_buffer {
 	struct vdrm_device *dev;
 	uint32_t handle;
 	void *map;
+	uint32_t refs;
 	struct vdrm_list link;
 };
 
@@ -247,6 +251,8 @@ int vdrm_buffer_alloc(struct accel_device *dev, uint64_t size, uint32_t flags,
 void vdrm_buffer_free(struct accel_buffer *buf);
 int vdrm_buffer_map(struct accel_buffer *buf, void **ptr);
 void vdrm_buffer_unmap(struct accel_buffer *buf);
+int vdrm_buffer_export(struct accel_buffer *buf, int *fd);
+int vdrm_buffer_import(struct accel_device *dev, int fd, struct accel_buffer **out);
 void vdrm_buffer_forget_all_locked(struct vdrm_device *dev);
 
 /* vdrm_context.c */
