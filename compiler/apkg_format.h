@@ -78,6 +78,8 @@ enum apkg_section_type {
 
 /* crc32c() - CRC-32C (Castagnoli, reflected, as iSCSI and ext4 use it). */
 uint32_t apkg_crc32c(uint32_t crc, const void *data, size_t len);
+/* The same computed from the table only, whatever the CPU has (tests). */
+uint32_t apkg_crc32c_sw(uint32_t crc, const void *data, size_t len);
 
 /* The section's name as inspect and error messages print it. */
 const char *apkg_section_name(uint32_t type);
