@@ -39,44 +39,12 @@
 #include <drm/vaccel_drm.h>
 
 #include "../backend.h"
+#include "../list.h"
 
 /* Idle out-syncobjs kept for reuse (see vdrm_fence.c); more are destroyed. */
 #define DRM_SYNCOBJ_POOL_MAX 64u
 /* Buffer and syncobj lists of a submit up to this size live on the stack. */
 #define DRM_SUBMIT_STACK_ENTRIES 64u
-
-/** struct vdrm_list - circular doubly-linked intrusive list, as the kernel's. */
-struct vdrm_list {
-	struct vdrm_list *next, *prev;
-};
-
-#define vdrm_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
-
-static inline void vdrm_list_init(struct vdrm_list *l)
-{
-	l->next = l->prev = l;
-}
-
-static inline bool vdrm_list_empty(const struct vdrm_list *l)
-{
-	return l->next == l;
-}
-
-static inline void vdrm_list_add_tail(struct vdrm_list *l, struct vdrm_list *n)
-{
-	n->prev = l->prev;
-	n->next = l;
-	l->prev->next = n;
-	l->prev = n;
-}
-
-static inline void vdrm_list_del(struct vdrm_list *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	n->next = n->prev = n;
-}
 
 /**
  * struct vdrm_device - one open file of a vaccel node.
@@ -108,9 +76,9 @@ struct vdrm_device {
 	uint32_t max_cmdbuf_size;
 	uint32_t max_submit_bos;
 	uint32_t max_submit_syncs;
-	struct vdrm_list buffers;
-	struct vdrm_list contexts;
-	struct vdrm_list orphans;
+	struct accel_list buffers;
+	struct accel_list contexts;
+	struct accel_list orphans;
 	uint32_t pool[DRM_SYNCOBJ_POOL_MAX];
 	uint32_t pool_count;
 };
@@ -132,7 +100,7 @@ struct vdrm_buffer {
 	uint32_t handle;
 	void *map;
 	uint32_t refs;
-	struct vdrm_list link;
+	struct accel_list link;
 };
 
 struct vdrm_context;
@@ -167,8 +135,8 @@ struct vdrm_context {
 	uint32_t id;
 	bool destroyed;
 	uint32_t waiters;
-	struct vdrm_list fences;
-	struct vdrm_list link;
+	struct accel_list fences;
+	struct accel_list link;
 	struct vdrm_queue queues[];
 };
 
@@ -210,7 +178,7 @@ struct vdrm_fence {
 	enum vdrm_fence_state state;
 	int error;
 	int sync_fd;
-	struct vdrm_list link;
+	struct accel_list link;
 };
 
 static inline struct vdrm_device *vdrm_device_cast(struct accel_device *dev)

@@ -44,7 +44,7 @@ int vdrm_buffer_alloc(struct accel_device *base, uint64_t size, uint32_t flags,
 	buf->handle = create.handle;
 	buf->refs = 1;
 	pthread_mutex_lock(&dev->lock);
-	vdrm_list_add_tail(&dev->buffers, &buf->link);
+	accel_list_add_tail(&dev->buffers, &buf->link);
 	pthread_mutex_unlock(&dev->lock);
 	*out = &buf->base;
 	return 0;
@@ -73,7 +73,7 @@ void vdrm_buffer_free(struct accel_buffer *base)
 		pthread_mutex_unlock(&dev->lock);
 		return;
 	}
-	vdrm_list_del(&buf->link);
+	accel_list_del(&buf->link);
 	if (buf->map)
 		munmap(buf->map, buf->base.size);
 	/* Cannot fail for a handle we own; a queued job keeps the memory. */
@@ -92,10 +92,10 @@ int vdrm_buffer_export(struct accel_buffer *base, int *fd)
 
 static struct vdrm_buffer *vdrm_buffer_find_locked(struct vdrm_device *dev, uint32_t handle)
 {
-	struct vdrm_list *pos;
+	struct accel_list *pos;
 
 	for (pos = dev->buffers.next; pos != &dev->buffers; pos = pos->next) {
-		struct vdrm_buffer *buf = vdrm_container_of(pos, struct vdrm_buffer, link);
+		struct vdrm_buffer *buf = accel_container_of(pos, struct vdrm_buffer, link);
 
 		if (buf->handle == handle)
 			return buf;
@@ -138,7 +138,7 @@ int vdrm_buffer_import(struct accel_device *base, int fd, struct accel_buffer **
 	buf->dev = dev;
 	buf->handle = handle;
 	buf->refs = 1;
-	vdrm_list_add_tail(&dev->buffers, &buf->link);
+	accel_list_add_tail(&dev->buffers, &buf->link);
 	*out = &buf->base;
 	goto out_unlock;
 
@@ -186,10 +186,10 @@ void vdrm_buffer_unmap(struct accel_buffer *base)
 /* Close: the file's release frees the objects; only our side is left. */
 void vdrm_buffer_forget_all_locked(struct vdrm_device *dev)
 {
-	while (!vdrm_list_empty(&dev->buffers)) {
-		struct vdrm_buffer *buf = vdrm_container_of(dev->buffers.next, struct vdrm_buffer, link);
+	while (!accel_list_empty(&dev->buffers)) {
+		struct vdrm_buffer *buf = accel_container_of(dev->buffers.next, struct vdrm_buffer, link);
 
-		vdrm_list_del(&buf->link);
+		accel_list_del(&buf->link);
 		if (buf->map)
 			munmap(buf->map, buf->base.size);
 		free(buf);

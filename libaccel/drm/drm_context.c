@@ -44,7 +44,7 @@ int vdrm_context_create(struct accel_device *base, const struct accel_context_de
 	ctx->base.num_queues = desc->num_queues;
 	ctx->dev = dev;
 	ctx->id = create.ctx_id;
-	vdrm_list_init(&ctx->fences);
+	accel_list_init(&ctx->fences);
 	for (uint32_t i = 0; i < desc->num_queues; i++) {
 		ctx->queues[i].base.ctx = &ctx->base;
 		ctx->queues[i].base.index = i;
@@ -52,7 +52,7 @@ int vdrm_context_create(struct accel_device *base, const struct accel_context_de
 		atomic_init(&ctx->queues[i].last_seqno, 0);
 	}
 	pthread_mutex_lock(&dev->lock);
-	vdrm_list_add_tail(&dev->contexts, &ctx->link);
+	accel_list_add_tail(&dev->contexts, &ctx->link);
 	pthread_mutex_unlock(&dev->lock);
 	*out = &ctx->base;
 	return 0;
@@ -74,8 +74,8 @@ static void vdrm_context_kernel_destroy_locked(struct vdrm_context *ctx)
  */
 static void vdrm_context_resolve_fences_locked(struct vdrm_context *ctx)
 {
-	while (!vdrm_list_empty(&ctx->fences)) {
-		struct vdrm_fence *f = vdrm_container_of(ctx->fences.next, struct vdrm_fence, link);
+	while (!accel_list_empty(&ctx->fences)) {
+		struct vdrm_fence *f = accel_container_of(ctx->fences.next, struct vdrm_fence, link);
 
 		if (vdrm_fence_poll_locked(f) == -EBUSY || f->state == DRM_FENCE_PENDING)
 			vdrm_fence_orphan_locked(f);
@@ -87,7 +87,7 @@ static bool vdrm_context_retire_locked(struct vdrm_context *ctx)
 {
 	vdrm_context_resolve_fences_locked(ctx);
 	ctx->destroyed = true;
-	vdrm_list_del(&ctx->link);
+	accel_list_del(&ctx->link);
 	if (ctx->waiters)
 		return false;
 	vdrm_context_kernel_destroy_locked(ctx);
@@ -159,9 +159,9 @@ int vdrm_context_state(struct accel_context *base, uint32_t *state, uint32_t *fa
  */
 void vdrm_context_forget_all_locked(struct vdrm_device *dev)
 {
-	while (!vdrm_list_empty(&dev->contexts)) {
+	while (!accel_list_empty(&dev->contexts)) {
 		struct vdrm_context *ctx =
-			vdrm_container_of(dev->contexts.next, struct vdrm_context, link);
+			accel_container_of(dev->contexts.next, struct vdrm_context, link);
 
 		/* dev->closed is set: no CTX_DESTROY, the release does it. */
 		if (vdrm_context_retire_locked(ctx))

@@ -284,9 +284,9 @@ static int vdrm_open(const char *name, struct accel_device **out)
 	dev->base.ops = &accel_drm_ops;
 	snprintf(dev->base.name, sizeof(dev->base.name), "%s", path);
 	atomic_init(&dev->refs, 1);
-	vdrm_list_init(&dev->buffers);
-	vdrm_list_init(&dev->contexts);
-	vdrm_list_init(&dev->orphans);
+	accel_list_init(&dev->buffers);
+	accel_list_init(&dev->contexts);
+	accel_list_init(&dev->orphans);
 	pthread_mutex_init(&dev->lock, NULL);
 	*out = &dev->base;
 	return 0;

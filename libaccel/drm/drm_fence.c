@@ -69,7 +69,7 @@ struct vdrm_fence *vdrm_fence_init(struct vdrm_fence *f, struct vdrm_queue *q, u
 	f->sync_fd = -1;
 	atomic_fetch_add_explicit(&dev->refs, 1, memory_order_relaxed);
 	pthread_mutex_lock(&dev->lock);
-	vdrm_list_add_tail(&ctx->fences, &f->link);
+	accel_list_add_tail(&ctx->fences, &f->link);
 	pthread_mutex_unlock(&dev->lock);
 	return f;
 }
@@ -77,7 +77,7 @@ struct vdrm_fence *vdrm_fence_init(struct vdrm_fence *f, struct vdrm_queue *q, u
 static void vdrm_fence_resolve_locked(struct vdrm_fence *f, int error)
 {
 	if (f->state == DRM_FENCE_PENDING) {
-		vdrm_list_del(&f->link);
+		accel_list_del(&f->link);
 		f->ctx = NULL;
 	}
 	f->state = DRM_FENCE_RESOLVED;
@@ -140,11 +140,11 @@ void vdrm_fence_orphan_locked(struct vdrm_fence *f)
 		f->sync_fd = -1;
 		return;
 	}
-	vdrm_list_del(&f->link);
+	accel_list_del(&f->link);
 	f->ctx = NULL;
 	f->state = DRM_FENCE_ORPHANED;
 	if (f->dev->closed)
-		vdrm_list_add_tail(&f->dev->orphans, &f->link);
+		accel_list_add_tail(&f->dev->orphans, &f->link);
 }
 
 /* A reference to @f unless its last one is already gone (release is near). */
@@ -173,12 +173,12 @@ void vdrm_fence_wait_orphans(struct vdrm_device *dev)
 	size_t n = 0, cap = 0;
 
 	pthread_mutex_lock(&dev->lock);
-	for (struct vdrm_list *l = dev->orphans.next; l != &dev->orphans; l = l->next)
+	for (struct accel_list *l = dev->orphans.next; l != &dev->orphans; l = l->next)
 		cap++;
 	if (cap)
 		held = malloc(cap * sizeof(*held));
-	for (struct vdrm_list *l = dev->orphans.next; held && l != &dev->orphans; l = l->next) {
-		struct vdrm_fence *f = vdrm_container_of(l, struct vdrm_fence, link);
+	for (struct accel_list *l = dev->orphans.next; held && l != &dev->orphans; l = l->next) {
+		struct vdrm_fence *f = accel_container_of(l, struct vdrm_fence, link);
 
 		if (vdrm_fence_get_unless_zero(f))
 			held[n++] = f;
@@ -341,7 +341,7 @@ void vdrm_fence_release(struct accel_fence *base)
 
 	pthread_mutex_lock(&dev->lock);
 	/* Off its context's list or dev->orphans (a no-op if on neither). */
-	vdrm_list_del(&f->link);
+	accel_list_del(&f->link);
 	vdrm_syncobj_put_locked(dev, f->syncobj);
 	pthread_mutex_unlock(&dev->lock);
 	if (f->sync_fd >= 0)

@@ -26,7 +26,7 @@
 #include "vaccel_engine.h"
 
 #include "../backend.h"
-#include "emu_list.h"
+#include "../list.h"
 
 /* Limits the emu device reports through DRM_VACCEL_PARAM_*. */
 #define EMU_NUM_PRIORITIES 4u
@@ -84,10 +84,10 @@ struct emu_device {
 	uint32_t num_engines;
 	uint64_t mem_limit;
 	_Atomic uint64_t mem_used;
-	struct emu_list buffers;
-	struct emu_list contexts;
+	struct accel_list buffers;
+	struct accel_list contexts;
 	struct emu_job *free_jobs;
-	struct emu_list ready[EMU_NUM_PRIORITIES];
+	struct accel_list ready[EMU_NUM_PRIORITIES];
 	uint32_t nready;
 	atomic_uint work_seq;
 	atomic_uint sleepers;
@@ -109,7 +109,7 @@ struct emu_buffer {
 	struct emu_device *dev;
 	atomic_uint refs;
 	void *ptr;
-	struct emu_list link;
+	struct accel_list link;
 };
 
 struct emu_context;
@@ -128,10 +128,10 @@ struct emu_context;
 struct emu_queue {
 	struct accel_queue base;
 	struct emu_context *ctx;
-	struct emu_list jobs;
+	struct accel_list jobs;
 	bool running;
 	bool queued;
-	struct emu_list ready_link;
+	struct accel_list ready_link;
 	uint64_t seqno;
 };
 
@@ -157,7 +157,7 @@ struct emu_context {
 	uint32_t fault_queue;
 	uint64_t fault_seqno;
 	uint32_t inflight;
-	struct emu_list link;
+	struct accel_list link;
 	struct emu_queue queues[];
 };
 
@@ -206,7 +206,7 @@ struct emu_job {
 	atomic_int efd;
 	struct emu_queue *queue;
 	uint64_t seqno;
-	struct emu_list link;
+	struct accel_list link;
 	uint32_t pending;
 	struct emu_dep *waiters;
 	void *cmdbuf;

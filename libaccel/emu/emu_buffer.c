@@ -64,7 +64,7 @@ int emu_buffer_alloc(struct accel_device *base, uint64_t size, uint32_t flags,
 	buf->dev = dev;
 	atomic_init(&buf->refs, 1);
 	pthread_mutex_lock(&dev->lock);
-	emu_list_add_tail(&dev->buffers, &buf->link);
+	accel_list_add_tail(&dev->buffers, &buf->link);
 	pthread_mutex_unlock(&dev->lock);
 	*out = &buf->base;
 	return 0;
@@ -95,7 +95,7 @@ void emu_buffer_put(struct emu_buffer *buf)
 	if (atomic_fetch_sub_explicit(&buf->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	pthread_mutex_lock(&dev->lock);
-	emu_list_del(&buf->link);
+	accel_list_del(&buf->link);
 	pthread_mutex_unlock(&dev->lock);
 	emu_buffer_destroy(buf);
 }
@@ -121,10 +121,10 @@ void emu_buffer_unmap(struct accel_buffer *base)
 void emu_buffer_free_all(struct emu_device *dev)
 {
 	pthread_mutex_lock(&dev->lock);
-	while (!emu_list_empty(&dev->buffers)) {
-		struct emu_buffer *buf = emu_container_of(dev->buffers.next, struct emu_buffer, link);
+	while (!accel_list_empty(&dev->buffers)) {
+		struct emu_buffer *buf = accel_container_of(dev->buffers.next, struct emu_buffer, link);
 
-		emu_list_del(&buf->link);
+		accel_list_del(&buf->link);
 		emu_buffer_destroy(buf);
 	}
 	pthread_mutex_unlock(&dev->lock);

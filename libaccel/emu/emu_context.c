@@ -34,11 +34,11 @@ int emu_context_create(struct accel_device *base, const struct accel_context_des
 		q->base.ctx = &ctx->base;
 		q->base.index = i;
 		q->ctx = ctx;
-		emu_list_init(&q->jobs);
-		emu_list_init(&q->ready_link);
+		accel_list_init(&q->jobs);
+		accel_list_init(&q->ready_link);
 	}
 	pthread_mutex_lock(&dev->lock);
-	emu_list_add_tail(&dev->contexts, &ctx->link);
+	accel_list_add_tail(&dev->contexts, &ctx->link);
 	pthread_mutex_unlock(&dev->lock);
 	*out = &ctx->base;
 	return 0;
@@ -53,7 +53,7 @@ void emu_context_destroy(struct accel_context *base)
 	pthread_mutex_lock(&dev->lock);
 	while (ctx->inflight)
 		pthread_cond_wait(&dev->drained, &dev->lock);
-	emu_list_del(&ctx->link);
+	accel_list_del(&ctx->link);
 	pthread_mutex_unlock(&dev->lock);
 	free(ctx);
 }
@@ -80,11 +80,11 @@ int emu_context_state(struct accel_context *base, uint32_t *state, uint32_t *fau
 void emu_context_destroy_all(struct emu_device *dev)
 {
 	pthread_mutex_lock(&dev->lock);
-	while (!emu_list_empty(&dev->contexts)) {
+	while (!accel_list_empty(&dev->contexts)) {
 		struct emu_context *ctx =
-			emu_container_of(dev->contexts.next, struct emu_context, link);
+			accel_container_of(dev->contexts.next, struct emu_context, link);
 
-		emu_list_del(&ctx->link);
+		accel_list_del(&ctx->link);
 		free(ctx);
 	}
 	pthread_mutex_unlock(&dev->lock);

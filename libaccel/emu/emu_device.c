@@ -78,10 +78,10 @@ static int emu_open(const char *name, struct accel_device **out)
 	dev->mem_limit = (uint64_t)limit;
 	atomic_init(&dev->mem_used, 0);
 	atomic_init(&dev->wait_spin_ns, EMU_WAIT_SPIN_NS_INIT);
-	emu_list_init(&dev->buffers);
-	emu_list_init(&dev->contexts);
+	accel_list_init(&dev->buffers);
+	accel_list_init(&dev->contexts);
 	for (uint32_t p = 0; p < EMU_NUM_PRIORITIES; p++)
-		emu_list_init(&dev->ready[p]);
+		accel_list_init(&dev->ready[p]);
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_cond_init(&dev->drained, NULL);
 	ret = emu_sched_start(dev);

@@ -27,7 +27,7 @@ struct emu_job *emu_job_alloc_locked(struct emu_device *dev)
 		atomic_fetch_add_explicit(&dev->refs, 1, memory_order_relaxed);
 	}
 	job->next_free = NULL;
-	emu_list_init(&job->link);
+	accel_list_init(&job->link);
 	emu_fence_init(job);
 	return job;
 }

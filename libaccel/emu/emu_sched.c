@@ -32,9 +32,9 @@
 
 static struct emu_job *emu_queue_head_locked(struct emu_queue *q)
 {
-	if (emu_list_empty(&q->jobs))
+	if (accel_list_empty(&q->jobs))
 		return NULL;
-	return emu_container_of(q->jobs.next, struct emu_job, link);
+	return accel_container_of(q->jobs.next, struct emu_job, link);
 }
 
 /*
@@ -55,7 +55,7 @@ bool emu_queue_kick_locked(struct emu_queue *q)
 	head = emu_queue_head_locked(q);
 	if (!head || head->pending)
 		return false;
-	emu_list_add_tail(&dev->ready[q->ctx->priority], &q->ready_link);
+	accel_list_add_tail(&dev->ready[q->ctx->priority], &q->ready_link);
 	q->queued = true;
 	dev->nready++;
 	atomic_fetch_add(&dev->work_seq, 1);
@@ -74,10 +74,10 @@ static struct emu_queue *emu_sched_pick_locked(struct emu_device *dev)
 	for (uint32_t p = EMU_NUM_PRIORITIES; p-- > 0;) {
 		struct emu_queue *q;
 
-		if (emu_list_empty(&dev->ready[p]))
+		if (accel_list_empty(&dev->ready[p]))
 			continue;
-		q = emu_container_of(dev->ready[p].next, struct emu_queue, ready_link);
-		emu_list_del(&q->ready_link);
+		q = accel_container_of(dev->ready[p].next, struct emu_queue, ready_link);
+		accel_list_del(&q->ready_link);
 		q->queued = false;
 		dev->nready--;
 		return q;
@@ -98,7 +98,7 @@ static unsigned int emu_job_complete_locked(struct emu_job *job, int err, bool f
 	struct emu_device *dev = ctx->dev;
 	unsigned int old;
 
-	emu_list_del(&job->link);
+	accel_list_del(&job->link);
 	q->running = false;
 	if (fault && ctx->state == DRM_VACCEL_CTX_STATE_OK) {
 		ctx->state = DRM_VACCEL_CTX_STATE_GUILTY;

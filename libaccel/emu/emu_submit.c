@@ -176,7 +176,7 @@ int emu_queue_submit(struct accel_queue *base, const struct accel_submit *s,
 	}
 	ctx->inflight++;
 	dev->inflight++;
-	emu_list_add_tail(&q->jobs, &job->link);
+	accel_list_add_tail(&q->jobs, &job->link);
 	wake = emu_queue_kick_locked(q);
 	pthread_mutex_unlock(&dev->lock);
 	if (wake)
