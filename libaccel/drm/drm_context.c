@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vdrm_context.c - kernel contexts (CTX_CREATE / CTX_DESTROY / CTX_GET_STATE)
+ * drm_context.c - kernel contexts (CTX_CREATE / CTX_DESTROY / CTX_GET_STATE)
  * and their queues.
  *
  * accel_context_destroy() waits for the context's jobs, as the emu device

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vdrm_device.c - the drm backend's vtable: finding vaccel nodes, naming,
+ * drm_device.c - the drm backend's vtable: finding vaccel nodes, naming,
  * open/close and params.
  *
  * Names: the node path, "/dev/dri/renderD128" (render node, every kernel)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vdrm_fence.c - fences of kernel jobs and the pool of out-syncobjs.
+ * drm_fence.c - fences of kernel jobs and the pool of out-syncobjs.
  *
  * A fence knows its job as (context, queue, seqno). Waits go through
  * DRM_IOCTL_VACCEL_WAIT with an absolute CLOCK_MONOTONIC deadline: one

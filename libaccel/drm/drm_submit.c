@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vdrm_submit.c - queue a command buffer on the kernel device.
+ * drm_submit.c - queue a command buffer on the kernel device.
  *
  * The checks the emu device makes run here first, in the same order and
  * with the same words (counts -E2BIG, lists -EINVAL, then vaccel_validate()
