@@ -318,10 +318,9 @@ out:
 	return ret;
 }
 
-static void print_machine(struct accel_device *dev)
+/* Other work on the machine skews every figure: say how much there was. */
+static void print_load(const char *what)
 {
-	int (*omp_threads)(void);
-	uint64_t engines = 0;
 	char load[128] = "?";
 	FILE *f = fopen("/proc/loadavg", "r");
 
@@ -331,13 +330,22 @@ static void print_machine(struct accel_device *dev)
 		fclose(f);
 		load[strcspn(load, "\n")] = '\0';
 	}
+	printf("%s: %s\n", what, load);
+}
+
+static void print_machine(struct accel_device *dev)
+{
+	int (*omp_threads)(void);
+	uint64_t engines = 0;
+
 	*(void **)&omp_threads = dlsym(RTLD_DEFAULT, "omp_get_max_threads");
 	accel_device_get_param(dev, DRM_VACCEL_PARAM_NUM_ENGINES, &engines);
 	printf("ours: JIT on device %s, %llu engine threads (one runs a program's command "
 	       "buffers in order), GEMM through oneDNN on %d OpenMP threads\n",
 	       accel_device_name(dev), (unsigned long long)engines,
 	       omp_threads ? omp_threads() : -1);
-	printf("load average: %s\n\n", load);
+	print_load("load average");
+	printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -365,6 +373,7 @@ int main(int argc, char **argv)
 	bad |= bench_hit_overhead(dev);
 	accel_device_close(dev);
 	bench_table_print();
-	printf("\n%s\n", bad ? "FAIL: see above" : "all outputs of ours matched PyTorch's");
+	print_load("\nload average at the end");
+	printf("%s\n", bad ? "FAIL: see above" : "all outputs of ours matched PyTorch's");
 	return bad;
 }
