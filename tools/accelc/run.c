@@ -74,7 +74,6 @@ static int write_outputs(const struct accelc *ac, const char *const *names, uint
 	uint32_t i;
 	int k;
 
-	print_string(PRINT_FP, NULL, "%s", "");
 	open_json_array(PRINT_JSON, "outputs", NULL);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(names[i], ".") || !strcmp(names[i], "..")) {
