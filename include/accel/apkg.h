@@ -81,6 +81,7 @@ struct accel_apkg_section {
  * @file_crc: CRC32C of everything after the header.
  * @nsections: entries in @sections.
  * @sections: the table.
+ * @reserved: zero.
  */
 struct accel_apkg_info {
 	uint32_t format_major, format_minor;
@@ -91,6 +92,7 @@ struct accel_apkg_info {
 	uint32_t file_crc;
 	uint32_t nsections;
 	struct accel_apkg_section sections[ACCEL_APKG_MAX_SECTIONS];
+	uint64_t reserved[4];
 };
 
 /** struct accel_apkg - a loaded artifact. Opaque. */

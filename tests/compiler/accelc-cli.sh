@@ -66,7 +66,7 @@ case $("$accelc" -j inspect "$work/mlp2.apkg") in
 *'"symbols":[]'*) ok "mlp --shape: no symbol left" ;;
 *) not_ok "mlp --shape: symbols left" ;;
 esac
-check "$accelc" run "$work/mlp2.apkg" -i "$name=$fx/mlp.in.2.npy" -o "$work/fixed"
+check "$accelc" run "$work/mlp2.apkg" -i "$name=$fx/mlp.in.2.npy" -o "$work/fixed" --device emu
 check "$cmp" "$work/fixed/$(ls "$work/fixed")" "$fx/mlp.out.2.npy"
 expect_fail "fixed batch refuses another" "input $name: dim 0 is 5" \
 	"$accelc" run "$work/mlp2.apkg" -i "$name=$fx/mlp.in.5.npy" -o "$work/x"
