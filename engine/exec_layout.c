@@ -16,7 +16,9 @@ static void vx_copy_span(char *dst, __s64 ds, const char *src, __s64 ss,
 	__u32 i;
 
 	if (ds == 1 && ss == 1) {
-		memcpy(dst, src, (size_t)n * esize);
+		/* memmove: the ISA leaves overlapping COPY operands' results
+		 * unspecified, but the engine itself must stay defined C. */
+		memmove(dst, src, (size_t)n * esize);
 		return;
 	}
 	switch (esize) {
