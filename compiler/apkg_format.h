@@ -73,6 +73,13 @@ enum apkg_section_type {
 	APKG_SEC_COUNT,
 };
 
+/*
+ * Most arena slots a reader accepts: planning costs O(slots^2) at every new
+ * shape, so a hostile count must not buy minutes of it. Real programs have
+ * tens to hundreds (a 24-layer encoder stack: ~400).
+ */
+#define APKG_MAX_SLOTS		16384u
+
 /* Longest name (symbol, input, output) a reader accepts. */
 #define APKG_MAX_NAME		4096u
 

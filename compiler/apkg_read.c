@@ -357,6 +357,9 @@ static int parse_memplan(struct cursor *c, struct accel_program *p)
 	ret = cur_u32(c, "step count", &p->nsteps);
 	if (!ret)
 		ret = cur_u32(c, "slot count", &p->nslots);
+	if (!ret && p->nslots > APKG_MAX_SLOTS)
+		ret = say(c->msg, c->msglen, -EBADMSG, "section 'memplan': slot count %u above "
+			  "the limit of %u", p->nslots, APKG_MAX_SLOTS);
 	if (!ret)
 		ret = cur_count(c, "slot count", p->nslots, 16);
 	if (ret)

@@ -107,7 +107,7 @@ int accel_arena_plan(const uint32_t *first, const uint32_t *last, const uint64_t
 int accel_program_memory(const struct accel_program *p, const int64_t *symvals,
 			 struct accel_program_memory *out)
 {
-	uint32_t *first = NULL, *last = NULL, *order = NULL, i, s;
+	uint32_t *first = NULL, *last = NULL, *order = NULL, i, j, s;
 	uint64_t *size = NULL, *off = NULL, a;
 	int64_t v;
 	int ret = -ENOMEM;
@@ -151,8 +151,13 @@ int accel_program_memory(const struct accel_program *p, const int64_t *symvals,
 			goto out;
 		out->unplanned_bytes += size[i];
 	}
-	/* The lower bound: the heaviest step. */
-	for (s = 0; s < p->nsteps; s++) {
+	/*
+	 * The lower bound: the heaviest step. The live set only grows where a
+	 * slot starts, so only those steps are visited: O(slots^2) whatever
+	 * nsteps says (a loaded artifact's nsteps may be anything up to 2^32).
+	 */
+	for (j = 0; j < p->nslots; j++) {
+		s = first[j];
 		a = 0;
 		for (i = 0; i < p->nslots; i++)
 			if (first[i] <= s && s <= last[i])

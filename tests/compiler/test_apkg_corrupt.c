@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <accel/apkg.h>
 #include <accel/program.h>
@@ -453,6 +454,12 @@ static void m_nslots(uint8_t *a, size_t len)
 
 	set32(section(a, APKG_SEC_MEMPLAN, &n) + 4, 0x20000000);
 }
+static void m_nslots_fit(uint8_t *a, size_t len)
+{
+	uint64_t n;
+
+	set32(section(a, APKG_SEC_MEMPLAN, &n) + 4, 16384);
+}
 static void m_slot_last(uint8_t *a, size_t len)
 {
 	uint64_t n;
@@ -493,7 +500,9 @@ static void test_resealed(void)
 		{ "patch count", m_npatches, "section 'patches': patch count 1073741824 needs" },
 		{ "patch template", m_patch_tmpl, "program: patch 0 is out of range" },
 		{ "patch offset", m_patch_off, "program: patch 0 is out of range" },
-		{ "slot count", m_nslots, "section 'memplan': slot count 536870912 needs" },
+		{ "slot count", m_nslots, "section 'memplan': slot count 536870912 above the "
+		  "limit of 16384" },
+		{ "slot count", m_nslots_fit, "section 'memplan': slot count 16384 needs" },
 		{ "slot step", m_slot_last, "program: slot 0 is out of range" },
 		{ "file size", m_trailing, "trailing data" },
 	};
@@ -518,6 +527,45 @@ static void test_resealed(void)
 	free(a);
 }
 
+/*
+ * A step count of 2^32 - 1 is legal (every slot lies inside it) and must
+ * cost nothing: accel_program_memory() once walked every step.
+ */
+static void test_huge_step_count(void)
+{
+	struct accel_program_memory m0, m1;
+	struct accel_apkg *p0 = NULL, *p1 = NULL;
+	int64_t sym[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	size_t len = 0;
+	uint8_t *a = write_pkg("cnn", &len), *b;
+	char msg[256] = "";
+	clock_t t;
+	uint64_t n;
+
+	b = a ? malloc(len) : NULL;
+	if (!b)
+		goto out;
+	memcpy(b, a, len);
+	set32(section(b, APKG_SEC_MEMPLAN, &n), UINT32_MAX);
+	reseal(b, len);
+	CHECK(accel_apkg_open(a, len, &p0, msg, sizeof(msg)) == 0, "intact: %s", msg);
+	CHECK(accel_apkg_open(b, len, &p1, msg, sizeof(msg)) == 0, "2^32-1 steps: %s", msg);
+	if (!p0 || !p1 || accel_apkg_program(p0)->nsyms > 8)
+		goto out;
+	t = clock();
+	CHECK(accel_program_memory(accel_apkg_program(p0), sym, &m0) == 0, "memory");
+	CHECK(accel_program_memory(accel_apkg_program(p1), sym, &m1) == 0, "memory");
+	CHECK(clock() - t < CLOCKS_PER_SEC, "accel_program_memory() took %.1f s",
+	      (double)(clock() - t) / CLOCKS_PER_SEC);
+	CHECK(m0.lower_bound_bytes == m1.lower_bound_bytes && m0.arena_bytes == m1.arena_bytes,
+	      "the step count changed the plan");
+out:
+	accel_apkg_close(p0);
+	accel_apkg_close(p1);
+	free(b);
+	free(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -533,5 +581,6 @@ int main(int argc, char **argv)
 	RUN_CASE(test_truncated);
 	RUN_CASE(test_versions);
 	RUN_CASE(test_resealed);
+	RUN_CASE(test_huge_step_count);
 	HARNESS_EXIT();
 }
