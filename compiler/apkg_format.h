@@ -80,6 +80,15 @@ enum apkg_section_type {
  */
 #define APKG_MAX_SLOTS		16384u
 
+/*
+ * Expressions tile the instruction array in order (each starts where the
+ * previous ended), as the compiler emits them, and none is longer than
+ * this: checking and evaluating them then costs O(instructions), never
+ * O(expressions x instructions) however hostile the file. A symbolic dim
+ * lowers to at most a few dozen instructions.
+ */
+#define APKG_MAX_EXPR_INSNS	1024u
+
 /* Longest name (symbol, input, output) a reader accepts. */
 #define APKG_MAX_NAME		4096u
 
@@ -87,6 +96,13 @@ enum apkg_section_type {
 uint32_t apkg_crc32c(uint32_t crc, const void *data, size_t len);
 /* The same computed from the table only, whatever the CPU has (tests). */
 uint32_t apkg_crc32c_sw(uint32_t crc, const void *data, size_t len);
+
+/*
+ * apkg_check_expr_layout() - 0 when @p's expressions tile its instructions
+ * and respect APKG_MAX_EXPR_INSNS, else -EBADMSG with a message.
+ */
+struct accel_program;
+int apkg_check_expr_layout(const struct accel_program *p, char *msg, size_t msglen);
 
 /* The section's name as inspect and error messages print it. */
 const char *apkg_section_name(uint32_t type);

@@ -282,7 +282,29 @@ static int parse_exprs(struct cursor *c, struct accel_program *p)
 		cur_u32(c, "expression first", &p->exprs[i].first);
 		cur_u32(c, "expression count", &p->exprs[i].count);
 	}
-	return cur_end(c);
+	ret = cur_end(c);
+	return ret ? ret : apkg_check_expr_layout(p, c->msg, c->msglen);
+}
+
+int apkg_check_expr_layout(const struct accel_program *p, char *msg, size_t msglen)
+{
+	uint32_t i, at = 0;
+
+	for (i = 0; i < p->nexprs; i++) {
+		const struct accel_pexpr *x = &p->exprs[i];
+
+		if (x->first != at || !x->count || x->count > APKG_MAX_EXPR_INSNS ||
+		    x->count > p->ninsns - at)
+			return say(msg, msglen, -EBADMSG, "section 'exprs': expression %u covers "
+				   "instructions %u..+%u, expected to start at %u with 1..%u of "
+				   "the %u left", i, x->first, x->count, at, APKG_MAX_EXPR_INSNS,
+				   p->ninsns - at);
+		at += x->count;
+	}
+	if (at != p->ninsns)
+		return say(msg, msglen, -EBADMSG, "section 'exprs': %u instructions belong to no "
+			   "expression", p->ninsns - at);
+	return 0;
 }
 
 static int parse_templates(struct cursor *c, struct accel_program *p)

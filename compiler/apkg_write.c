@@ -232,6 +232,8 @@ int accel_apkg_write(const struct accel_program *p, const char *report, void **o
 	ret = accel_program_check(p, msg, msglen);
 	if (!ret)
 		ret = check_names(p, msg, msglen);
+	if (!ret)
+		ret = apkg_check_expr_layout(p, msg, msglen);
 	if (!ret && p->nslots > APKG_MAX_SLOTS)
 		ret = say(msg, msglen, -E2BIG, "%u arena slots, readers accept at most %u",
 			  p->nslots, APKG_MAX_SLOTS);

@@ -418,6 +418,21 @@ static void m_expr_range(uint8_t *a, size_t len)
 	/* The first expression's first instruction: past the end. */
 	set32(s + 8 + le32(s) * 16ull, le32(s));
 }
+static void m_expr_overlap(uint8_t *a, size_t len)
+{
+	uint64_t n;
+	uint8_t *s = section(a, APKG_SEC_EXPRS, &n);
+
+	/* The second expression re-reads the first one's instructions. */
+	set32(s + 8 + le32(s) * 16ull + 8, 0);
+}
+static void m_expr_long(uint8_t *a, size_t len)
+{
+	uint64_t n;
+	uint8_t *s = section(a, APKG_SEC_EXPRS, &n);
+
+	set32(s + 8 + le32(s) * 16ull + 4, 2000);
+}
 static void m_ntemplates(uint8_t *a, size_t len)
 {
 	uint64_t n;
@@ -494,7 +509,11 @@ static void test_resealed(void)
 		{ "expression count", m_nexprs, "section 'exprs': " },
 		{ "instruction op", m_insn_op, "program: expression 0: unknown op 99" },
 		{ "expression range", m_expr_range,
-		  "program: expression 0: instructions out of range" },
+		  "section 'exprs': expression 0 covers instructions" },
+		{ "expression overlap", m_expr_overlap,
+		  "section 'exprs': expression 1 covers instructions 0..+" },
+		{ "expression length", m_expr_long,
+		  "section 'exprs': expression 0 covers instructions 0..+2000" },
 		{ "template count", m_ntemplates, "section 'templates': template count 268435456" },
 		{ "template size", m_tmpl_size, "truncated reading template 0 size" },
 		{ "patch count", m_npatches, "section 'patches': patch count 1073741824 needs" },
