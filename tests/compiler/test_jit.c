@@ -438,6 +438,53 @@ static void test_shared_symbol(void)
 	accel_jit_destroy(fn);
 }
 
+/*
+ * A Reshape whose target names the symbol (a graph given already
+ * optimized): specializing n in the input alone would leave the target
+ * naming an unbound symbol, so n stays symbolic from the first compile.
+ */
+static void test_pinned_symbol(void)
+{
+	static const char text[] =
+		"graph pinned {\n"
+		"  input %x: f32[n, 4]\n"
+		"  %y = Reshape(%x) {allowzero=0, shape=[2*n, 2]}\n"
+		"  output %y\n"
+		"}\n";
+	struct accel_ir_error err = { "" };
+	struct accel_graph *g = NULL;
+	struct accel_jit_fn *fn = NULL;
+	struct accel_tensor x, out;
+	const struct accel_program *p;
+	float data[20];
+	int i, n, ret;
+
+	ret = accel_graph_parse(text, &g, &err);
+	if (!ret)
+		ret = accel_jit_create(g, dev, NULL, &fn, &err);
+	CHECK(ret == 0, "pinned: %s", err.msg);
+	accel_graph_destroy(g);
+	if (ret)
+		return;
+	for (i = 0; i < 20; i++)
+		data[i] = (float)i - 7.5f;
+	for (n = 3; n <= 5; n += 2) {
+		x = (struct accel_tensor){ ACCEL_DT_F32, 2, { n, 4 }, data };
+		ret = accel_jit_call(fn, &x, 1, &out, 1);
+		CHECK(ret == 0, "n = %d: %s", n, accel_jit_error(fn));
+		if (ret)
+			continue;
+		CHECK(out.rank == 2 && out.dims[0] == 2 * n && out.dims[1] == 2, "n = %d: shape", n);
+		CHECK(!memcmp(out.data, data, (size_t)(4 * n) * sizeof(float)),
+		      "n = %d: a reshape keeps the data", n);
+	}
+	p = accel_jit_last_program(fn, NULL);
+	CHECK(p && p->nsyms == 1, "the program is symbolic in n");
+	expect_stats("pinned symbol", fn, (struct want_stats){
+		.calls = 2, .hits = 1, .misses = 1, .compiles = 1, .entries = 1 });
+	accel_jit_destroy(fn);
+}
+
 /* A capacity of one: every new specialization evicts the previous. */
 static void test_lru_bound(void)
 {
@@ -603,6 +650,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_seq_sweep);
 	RUN_CASE(test_rejects);
 	RUN_CASE(test_shared_symbol);
+	RUN_CASE(test_pinned_symbol);
 	RUN_CASE(test_lru_bound);
 	RUN_CASE(test_compile_failure);
 	RUN_CASE(test_hit_allocations);
