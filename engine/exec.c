@@ -78,6 +78,107 @@ void vx_walk_coalesce(struct vx_walk *w)
 	}
 }
 
+/* Run @row over the flat element range lo .. hi - 1 of @w, row by row. */
+static int vx_walk_range(struct vx_ctx *ctx, const struct vx_walk *w, __u64 lo, __u64 hi,
+			 vx_row_fn row, const void *op)
+{
+	const __u64 d3 = w->dims[3], d2 = w->dims[2], d1 = w->dims[1];
+	__u64 r = lo / d3;
+	__u32 j = (__u32)(lo % d3);
+	int ret;
+
+	while (lo < hi) {
+		__u32 end = hi - lo < d3 - j ? j + (__u32)(hi - lo) : (__u32)d3;
+
+		ret = row(ctx, op, w, (__u32)(r / (d2 * d1)), (__u32)(r / d2 % d1),
+			  (__u32)(r % d2), j, end);
+		if (ret)
+			return ret;
+		lo += end - j;
+		j = 0;
+		r++;
+	}
+	return 0;
+}
+
+/**
+ * struct vx_par - one elementwise packet cut into slices for
+ * hooks->parallel_for.
+ * @bufs: the buffer list.
+ * @w: the coalesced walk.
+ * @row: the packet's row function.
+ * @op: the packet.
+ * @total: elements in the walk.
+ * @slice: elements per slice (the last one may be short).
+ */
+struct vx_par {
+	const struct vaccel_engine_buffer *bufs;
+	const struct vx_walk *w;
+	vx_row_fn row;
+	const void *op;
+	__u64 total;
+	__u64 slice;
+};
+
+/*
+ * One slice, on whatever thread the host picked: a context of its own
+ * without hooks, so the slices share no progress counter and none calls a
+ * hook (the host checks for cancellation between slices instead).
+ */
+static int vx_par_slice(void *arg, __u32 i)
+{
+	const struct vx_par *p = arg;
+	struct vx_ctx local = { .bufs = p->bufs, .hooks = NULL, .work = 0 };
+	__u64 lo = (__u64)i * p->slice;
+	__u64 hi = p->total - lo < p->slice ? p->total : lo + p->slice;
+
+	return vx_walk_range(&local, p->w, lo, hi, p->row, p->op);
+}
+
+/**
+ * vx_walk_run() - run an elementwise packet over its whole walk.
+ * @ctx: the run.
+ * @w: the coalesced walk; operand 0 is the output.
+ * @cost: work per element (1 for plain arithmetic).
+ * @row: computes one row segment.
+ * @op: the packet, passed to @row.
+ *
+ * Large packets go to hooks->parallel_for in slices of about
+ * VX_PAR_SLICE_WORK. A slice is a contiguous range of the walk's flat
+ * index, so slices write disjoint output elements whatever the shape (the
+ * validator refuses an output that overlaps itself except through a zero
+ * stride, which only the last writer of a broadcast would win anyway).
+ *
+ * Return: 0, or the first error of a row or of the hook.
+ */
+int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u32 cost, vx_row_fn row,
+		const void *op)
+{
+	struct vx_par par;
+	__u64 total = (__u64)w->dims[0] * w->dims[1] * w->dims[2] * w->dims[3];
+	__u64 slices;
+	int ret;
+
+	if (!ctx->hooks || !ctx->hooks->parallel_for || !cost ||
+	    total * cost < VX_PAR_MIN_WORK)
+		return vx_walk_range(ctx, w, 0, total, row, op);
+	par.bufs = ctx->bufs;
+	par.w = w;
+	par.row = row;
+	par.op = op;
+	par.total = total;
+	/* A multiple of 16 elements: slices of a dense output start on a
+	 * 64-byte line, so two threads never write the same cache line. */
+	par.slice = (VX_PAR_SLICE_WORK / cost + 15) & ~15ull;
+	slices = (total + par.slice - 1) / par.slice;
+	if (slices > 0xffffffffull)
+		return vx_walk_range(ctx, w, 0, total, row, op);
+	ret = ctx->hooks->parallel_for(ctx->hooks->priv, (__u32)slices, vx_par_slice, &par);
+	if (ret)
+		return ret;
+	return vx_progress(ctx, total * cost);
+}
+
 static int vx_exec_timestamp(struct vx_ctx *ctx, const void *p)
 {
 	struct vaccel_pkt_timestamp pkt;

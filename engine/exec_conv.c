@@ -8,6 +8,9 @@
  * loop is a branch-free multiply-add the compiler vectorizes and padding
  * costs nothing. Bias and the activation are applied before the chunk is
  * stored; a stored chunk is final, so checkpoints may run between chunks.
+ *
+ * The host may lend a faster convolution (hooks->conv2d, oneDNN in the emu
+ * device); this one runs when there is none or it declines the packet.
  */
 #include "exec_internal.h"
 
@@ -82,6 +85,11 @@ int vx_exec_conv2d(struct vx_ctx *ctx, const void *p)
 	int ret;
 
 	memcpy(&pkt, p, sizeof(pkt));
+	if (ctx->hooks && ctx->hooks->conv2d) {
+		ret = ctx->hooks->conv2d(ctx->hooks->priv, &pkt, ctx->bufs);
+		if (ret != -EOPNOTSUPP)
+			return ret;
+	}
 	memset(&c, 0, sizeof(c));
 	c.x = vx_ptr(ctx, &pkt.x);
 	c.w = vx_ptr(ctx, &pkt.w);

@@ -170,43 +170,89 @@ static inline float *vx_walk_at(const struct vx_walk *w, __u32 k, __u32 i0,
 	       i2 * w->str[k][2] + j * w->str[k][3];
 }
 
+/* Work per element, in the units of vx_progress(): transcendental ops count 16. */
+static __u32 vx_unary_cost(__u32 op)
+{
+	return op >= VACCEL_UNARY_NEG || op == VACCEL_UNARY_RELU ||
+	       op == VACCEL_UNARY_SQRT ? 1 : 16;
+}
+
+static __u32 vx_binary_cost(__u32 op)
+{
+	return op == VACCEL_BINARY_POW ? 16 : 1;
+}
+
+static int vx_unary_row(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+			__u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1)
+{
+	const struct vaccel_pkt_unary *pkt = op;
+	const bool direct = w->str[0][3] == 1 && w->str[1][3] == 1;
+	const __u32 step = direct ? VX_DIRECT_CHUNK : VX_BLK;
+	const __u32 cost = vx_unary_cost(pkt->op);
+	float tmp[VX_BLK];
+	__u32 j, n;
+	int ret;
+
+	for (j = j0; j < j1; j += n) {
+		float *y = vx_walk_at(w, 0, i0, i1, i2, j);
+		const float *x = vx_walk_at(w, 1, i0, i1, i2, j);
+
+		n = j1 - j < step ? j1 - j : step;
+		if (direct) {
+			vx_unary_block(pkt->op, y, x, n);
+		} else {
+			vx_load(tmp, x, w->str[1][3], n);
+			vx_unary_block(pkt->op, tmp, tmp, n);
+			vx_store(y, w->str[0][3], tmp, n);
+		}
+		ret = vx_progress(ctx, (__u64)n * cost);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int vx_exec_unary(struct vx_ctx *ctx, const void *p)
 {
 	struct vaccel_pkt_unary pkt;
 	struct vx_walk w;
-	float tmp[VX_BLK];
-	__u32 i0, i1, i2, j, n, cost;
-	int ret;
 
 	memcpy(&pkt, p, sizeof(pkt));
-	cost = pkt.op >= VACCEL_UNARY_NEG || pkt.op == VACCEL_UNARY_RELU ||
-	       pkt.op == VACCEL_UNARY_SQRT ? 1 : 16;
 	vx_walk_init(&w, ctx, &pkt.y);
 	vx_walk_add(&w, ctx, &pkt.x, &pkt.y);
 	vx_walk_coalesce(&w);
-	for (i0 = 0; i0 < w.dims[0]; i0++)
-		for (i1 = 0; i1 < w.dims[1]; i1++)
-			for (i2 = 0; i2 < w.dims[2]; i2++) {
-				bool direct = w.str[0][3] == 1 && w.str[1][3] == 1;
-				__u32 step = direct ? VX_DIRECT_CHUNK : VX_BLK;
+	return vx_walk_run(ctx, &w, vx_unary_cost(pkt.op), vx_unary_row, &pkt);
+}
 
-				for (j = 0; j < w.dims[3]; j += n) {
-					float *y = vx_walk_at(&w, 0, i0, i1, i2, j);
-					const float *x = vx_walk_at(&w, 1, i0, i1, i2, j);
+static int vx_binary_row(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+			 __u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1)
+{
+	const struct vaccel_pkt_binary *pkt = op;
+	const bool direct = w->str[0][3] == 1 && w->str[1][3] == 1 && w->str[2][3] == 1;
+	const __u32 step = direct ? VX_DIRECT_CHUNK : VX_BLK;
+	const __u32 cost = vx_binary_cost(pkt->op);
+	float ta[VX_BLK], tb[VX_BLK];
+	__u32 j, n;
+	int ret;
 
-					n = w.dims[3] - j < step ? w.dims[3] - j : step;
-					if (direct) {
-						vx_unary_block(pkt.op, y, x, n);
-					} else {
-						vx_load(tmp, x, w.str[1][3], n);
-						vx_unary_block(pkt.op, tmp, tmp, n);
-						vx_store(y, w.str[0][3], tmp, n);
-					}
-					ret = vx_progress(ctx, (__u64)n * cost);
-					if (ret)
-						return ret;
-				}
-			}
+	for (j = j0; j < j1; j += n) {
+		float *y = vx_walk_at(w, 0, i0, i1, i2, j);
+		const float *a = vx_walk_at(w, 1, i0, i1, i2, j);
+		const float *b = vx_walk_at(w, 2, i0, i1, i2, j);
+
+		n = j1 - j < step ? j1 - j : step;
+		if (direct) {
+			vx_binary_block(pkt->op, y, a, b, n);
+		} else {
+			vx_load(ta, a, w->str[1][3], n);
+			vx_load(tb, b, w->str[2][3], n);
+			vx_binary_block(pkt->op, ta, ta, tb, n);
+			vx_store(y, w->str[0][3], ta, n);
+		}
+		ret = vx_progress(ctx, (__u64)n * cost);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -214,43 +260,13 @@ int vx_exec_binary(struct vx_ctx *ctx, const void *p)
 {
 	struct vaccel_pkt_binary pkt;
 	struct vx_walk w;
-	float ta[VX_BLK], tb[VX_BLK];
-	__u32 i0, i1, i2, j, n, cost;
-	int ret;
 
 	memcpy(&pkt, p, sizeof(pkt));
-	cost = pkt.op == VACCEL_BINARY_POW ? 16 : 1;
 	vx_walk_init(&w, ctx, &pkt.y);
 	vx_walk_add(&w, ctx, &pkt.a, &pkt.y);
 	vx_walk_add(&w, ctx, &pkt.b, &pkt.y);
 	vx_walk_coalesce(&w);
-	for (i0 = 0; i0 < w.dims[0]; i0++)
-		for (i1 = 0; i1 < w.dims[1]; i1++)
-			for (i2 = 0; i2 < w.dims[2]; i2++) {
-				bool direct = w.str[0][3] == 1 && w.str[1][3] == 1 &&
-					      w.str[2][3] == 1;
-				__u32 step = direct ? VX_DIRECT_CHUNK : VX_BLK;
-
-				for (j = 0; j < w.dims[3]; j += n) {
-					float *y = vx_walk_at(&w, 0, i0, i1, i2, j);
-					const float *a = vx_walk_at(&w, 1, i0, i1, i2, j);
-					const float *b = vx_walk_at(&w, 2, i0, i1, i2, j);
-
-					n = w.dims[3] - j < step ? w.dims[3] - j : step;
-					if (direct) {
-						vx_binary_block(pkt.op, y, a, b, n);
-					} else {
-						vx_load(ta, a, w.str[1][3], n);
-						vx_load(tb, b, w.str[2][3], n);
-						vx_binary_block(pkt.op, ta, ta, tb, n);
-						vx_store(y, w.str[0][3], ta, n);
-					}
-					ret = vx_progress(ctx, (__u64)n * cost);
-					if (ret)
-						return ret;
-				}
-			}
-	return 0;
+	return vx_walk_run(ctx, &w, vx_binary_cost(pkt.op), vx_binary_row, &pkt);
 }
 
 /*
@@ -300,30 +316,35 @@ static void vx_fused_block(const struct vaccel_pkt_fused *pkt, const struct vx_w
 	}
 }
 
+static int vx_fused_row(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+			__u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1)
+{
+	const struct vaccel_pkt_fused *pkt = op;
+	float regs[VACCEL_FUSED_NUM_REGS][VX_BLK];
+	__u32 j, n;
+	int ret;
+
+	for (j = j0; j < j1; j += n) {
+		n = j1 - j < VX_BLK ? j1 - j : VX_BLK;
+		vx_fused_block(pkt, w, i0, i1, i2, j, n, regs);
+		vx_store(vx_walk_at(w, 0, i0, i1, i2, j), w->str[0][3], regs[pkt->out_reg], n);
+		ret = vx_progress(ctx, (__u64)n * pkt->num_insts);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int vx_exec_fused(struct vx_ctx *ctx, const void *p)
 {
 	struct vaccel_pkt_fused pkt;
 	struct vx_walk w;
-	float regs[VACCEL_FUSED_NUM_REGS][VX_BLK];
-	__u32 i0, i1, i2, j, n, k;
-	int ret;
+	__u32 k;
 
 	memcpy(&pkt, p, sizeof(pkt));
 	vx_walk_init(&w, ctx, &pkt.y);
 	for (k = 0; k < pkt.num_inputs; k++)
 		vx_walk_add(&w, ctx, &pkt.in[k], &pkt.y);
 	vx_walk_coalesce(&w);
-	for (i0 = 0; i0 < w.dims[0]; i0++)
-		for (i1 = 0; i1 < w.dims[1]; i1++)
-			for (i2 = 0; i2 < w.dims[2]; i2++)
-				for (j = 0; j < w.dims[3]; j += n) {
-					n = w.dims[3] - j < VX_BLK ? w.dims[3] - j : VX_BLK;
-					vx_fused_block(&pkt, &w, i0, i1, i2, j, n, regs);
-					vx_store(vx_walk_at(&w, 0, i0, i1, i2, j), w.str[0][3],
-						 regs[pkt.out_reg], n);
-					ret = vx_progress(ctx, (__u64)n * pkt.num_insts);
-					if (ret)
-						return ret;
-				}
-	return 0;
+	return vx_walk_run(ctx, &w, pkt.num_insts, vx_fused_row, &pkt);
 }

@@ -111,6 +111,25 @@ void vx_walk_add(struct vx_walk *w, const struct vx_ctx *ctx,
 		 const struct vaccel_tensor *in, const struct vaccel_tensor *out);
 void vx_walk_coalesce(struct vx_walk *w);
 
+/*
+ * vx_row_fn - compute elements j0 .. j1 - 1 of the innermost row at outer
+ * position (i0, i1, i2) of @w, for packet @op; calls vx_progress(@ctx).
+ */
+typedef int (*vx_row_fn)(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+			 __u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1);
+
+/*
+ * VX_PAR_SLICE_WORK - work (elements x cost per element) of one slice handed
+ * to hooks->parallel_for: about 128 K plain elements, half a MiB of output,
+ * so the handoff to a helper thread (a few µs) is small against the slice.
+ * VX_PAR_MIN_WORK - smaller packets run on the engine thread alone.
+ */
+#define VX_PAR_SLICE_WORK (1ull << 17)
+#define VX_PAR_MIN_WORK (4 * VX_PAR_SLICE_WORK)
+
+int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u32 cost, vx_row_fn row,
+		const void *op);
+
 /* The float kernels, applied to n contiguous elements; dst may equal src. */
 void vx_unary_block(__u32 op, float *y, const float *x, __u32 n);
 void vx_binary_block(__u32 op, float *y, const float *a, const float *b, __u32 n);

@@ -70,6 +70,18 @@ int vaccel_validate(const void *cmdbuf, __u64 size,
  * @gemm: optional faster GEMM. Returns 0 when it computed the packet, or
  *	-EOPNOTSUPP to let the engine's own GEMM run. Any other negative
  *	errno ends the job.
+ * @conv2d: optional faster CONV2D, same contract as @gemm: 0 when it
+ *	computed the packet (bias and activation included), -EOPNOTSUPP,
+ *	before writing anything, to let the engine's direct convolution run;
+ *	any other negative errno ends the job. The kernel leaves it NULL.
+ * @parallel_for: optional; run @fn(@arg, i) once for every i in 0 .. @n - 1,
+ *	in any order, on any threads, and return once all have returned: 0,
+ *	or the first non-zero value a call returned (the remaining calls may
+ *	then be skipped, as they may when the host cancels the job, returning
+ *	its own non-zero value). The executor hands it large elementwise
+ *	packets cut into @n disjoint slices of the output; @fn touches nothing
+ *	but its slice and calls no other hook. NULL (the kernel): the executor
+ *	runs the slices itself, in order, with its usual checkpoints.
  * @checkpoint: optional; called between packets and between chunks of a
  *	long packet (about every 1 Mflop), outside of any partial write to
  *	memory another chunk reads. A non-zero return ends the job with it
@@ -81,6 +93,9 @@ struct vaccel_exec_hooks {
 	void *priv;
 	int (*gemm)(void *priv, const struct vaccel_pkt_gemm *pkt,
 		    const struct vaccel_engine_buffer *bufs);
+	int (*conv2d)(void *priv, const struct vaccel_pkt_conv2d *pkt,
+		      const struct vaccel_engine_buffer *bufs);
+	int (*parallel_for)(void *priv, __u32 n, int (*fn)(void *arg, __u32 i), void *arg);
 	int (*checkpoint)(void *priv);
 	__u64 (*clock_ns)(void *priv);
 };

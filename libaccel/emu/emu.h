@@ -47,6 +47,72 @@
 #define EMU_FENCE_WAITERS 2u
 
 struct emu_job;
+struct emu_device;
+struct emu_conv_prim;
+struct emu_conv_slot;
+
+/* Threads one elementwise packet may use, the engine thread included. */
+#define EMU_POOL_MAX_THREADS 64u
+
+/**
+ * struct emu_pool - helper threads for the parallel_for hook (emu_pool.c).
+ * @dev: owner (its closing flag cancels between slices).
+ * @nhelpers: helpers wanted (ACCEL_EMU_THREADS - 1); fixed at open.
+ * @busy: taken by the one engine thread using the pool; others run alone.
+ * @next: next slice of the current packet to take.
+ * @err: first non-zero slice result of the current packet.
+ * @lock: protects the fields below.
+ * @work_cv: helpers wait here for a packet (@gen changes) or @stop.
+ * @done_cv: the caller waits here for @active to drop to 0.
+ * @started: [lock] helpers were started (on first use).
+ * @nstarted: [lock] helpers running.
+ * @stop: [lock] close: helpers leave.
+ * @gen: [lock] bumped for every packet.
+ * @fn: [lock] the current packet's slice function, NULL once closed.
+ * @arg: [lock] its argument.
+ * @n: [lock] its slice count.
+ * @active: [lock] helpers inside the current packet.
+ * @threads: the helpers.
+ */
+struct emu_pool {
+	struct emu_device *dev;
+	uint32_t nhelpers;
+	atomic_bool busy;
+	atomic_uint next;
+	atomic_int err;
+	pthread_mutex_t lock;
+	pthread_cond_t work_cv;
+	pthread_cond_t done_cv;
+	bool started;
+	uint32_t nstarted;
+	bool stop;
+	uint64_t gen;
+	int (*fn)(void *arg, __u32 i);
+	void *arg;
+	__u32 n;
+	uint32_t active;
+	pthread_t threads[EMU_POOL_MAX_THREADS];
+};
+
+/* Cached oneDNN convolutions per device (emu_conv.c). */
+#define EMU_CONV_CACHE_MAX 64u
+
+/**
+ * struct emu_conv_cache - the conv2d hook's primitives (emu_conv.c).
+ * @lock: protects every field below and each entry's busy/last_use.
+ * @engine: the oneDNN CPU engine, created on first use.
+ * @ent: cached shapes, @n of them.
+ * @clock: LRU clock.
+ * @free_slots: idle scratch slots.
+ */
+struct emu_conv_cache {
+	pthread_mutex_t lock;
+	struct dnnl_engine *engine;	/* a dnnl_engine_t */
+	struct emu_conv_prim *ent[EMU_CONV_CACHE_MAX];
+	uint32_t n;
+	uint64_t clock;
+	struct emu_conv_slot *free_slots;
+};
 
 /**
  * struct emu_device - one open of the emu device.
@@ -73,6 +139,8 @@ struct emu_job;
  *	spinning engine never starves the submitting thread of a CPU.
  * @wait_spin_ns: adaptive spin budget of fence waiters.
  * @workers: the engine threads.
+ * @pool: helper threads that split large elementwise packets.
+ * @conv: oneDNN convolutions of the conv2d hook.
  */
 struct emu_device {
 	struct accel_device base;
@@ -94,6 +162,8 @@ struct emu_device {
 	atomic_uint spinner;
 	atomic_uint wait_spin_ns;
 	pthread_t workers[EMU_MAX_ENGINES];
+	struct emu_pool pool;
+	struct emu_conv_cache conv;
 };
 
 /**
@@ -298,5 +368,17 @@ int emu_job_run(struct emu_job *job);
 /* emu_gemm.c */
 int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
 	     const struct vaccel_engine_buffer *bufs);
+
+/* emu_conv.c */
+int emu_conv2d(void *priv, const struct vaccel_pkt_conv2d *pkt,
+	       const struct vaccel_engine_buffer *bufs);
+void emu_conv_cache_init(struct emu_conv_cache *c);
+void emu_conv_cache_fini(struct emu_conv_cache *c);
+
+/* emu_pool.c */
+int emu_parallel_for(void *priv, __u32 n, int (*fn)(void *arg, __u32 i), void *arg);
+int emu_pool_init(struct emu_pool *p, struct emu_device *dev, uint32_t threads);
+void emu_pool_fini(struct emu_pool *p);
+uint32_t emu_pool_default_threads(void);
 
 #endif /* LIBACCEL_EMU_H */

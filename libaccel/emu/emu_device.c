@@ -6,6 +6,9 @@
  *   ACCEL_EMU_ENGINES    engine threads, 1 .. 64 (default 2).
  *   ACCEL_EMU_MEM_LIMIT  bytes this client may hold, with an optional K, M
  *                        or G suffix (default 0: no limit).
+ *   ACCEL_EMU_THREADS    threads one large elementwise packet is split
+ *                        across, the engine thread included, 1 .. 64
+ *                        (default: online CPUs; 1 keeps it on the engine).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,10 +66,12 @@ static int emu_open(const char *name, struct accel_device **out)
 {
 	int64_t engines = emu_env_size("ACCEL_EMU_ENGINES", EMU_DEFAULT_ENGINES);
 	int64_t limit = emu_env_size("ACCEL_EMU_MEM_LIMIT", 0);
+	int64_t threads = emu_env_size("ACCEL_EMU_THREADS", emu_pool_default_threads());
 	struct emu_device *dev;
 	int ret;
 
-	if (engines < 1 || engines > EMU_MAX_ENGINES || limit < 0)
+	if (engines < 1 || engines > EMU_MAX_ENGINES || limit < 0 || threads < 1 ||
+	    threads > EMU_POOL_MAX_THREADS)
 		return -EINVAL;
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
@@ -84,13 +89,17 @@ static int emu_open(const char *name, struct accel_device **out)
 		accel_list_init(&dev->ready[p]);
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_cond_init(&dev->drained, NULL);
+	emu_pool_init(&dev->pool, dev, (uint32_t)threads);
+	emu_conv_cache_init(&dev->conv);
 	ret = emu_sched_start(dev);
 	if (ret)
-		goto err_free;
+		goto err_fini;
 	*out = &dev->base;
 	return 0;
 
-err_free:
+err_fini:
+	emu_conv_cache_fini(&dev->conv);
+	emu_pool_fini(&dev->pool);
 	pthread_cond_destroy(&dev->drained);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
@@ -117,6 +126,9 @@ static void emu_close(struct accel_device *base)
 	struct emu_device *dev = emu_device_cast(base);
 
 	emu_sched_stop(dev);
+	/* No engine runs a packet any more: helpers and primitives are idle. */
+	emu_pool_fini(&dev->pool);
+	emu_conv_cache_fini(&dev->conv);
 	emu_context_destroy_all(dev);
 	emu_buffer_free_all(dev);
 	pthread_mutex_lock(&dev->lock);

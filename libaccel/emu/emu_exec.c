@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * emu_exec.c - run one job's command buffer on the shared engine, with the
- * hooks the host lends it: oneDNN for GEMM, a cancellation checkpoint and
- * the monotonic clock.
+ * hooks the host lends it: oneDNN for GEMM and CONV2D, helper threads for
+ * large elementwise packets, a cancellation checkpoint and the monotonic
+ * clock.
  */
 #include "emu.h"
 #include "emu_futex.h"
@@ -26,6 +27,8 @@ int emu_job_run(struct emu_job *job)
 	const struct vaccel_exec_hooks hooks = {
 		.priv = job->dev,
 		.gemm = emu_gemm,
+		.conv2d = emu_conv2d,
+		.parallel_for = emu_parallel_for,
 		.checkpoint = emu_exec_checkpoint,
 		.clock_ns = emu_exec_clock_ns,
 	};
