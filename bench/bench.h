@@ -118,6 +118,7 @@ double bench_max_rel_diff(const float *a, const float *b, size_t n);
 /* The sections; each returns 0, or 1 when a result did not match. */
 int bench_gemm(const struct bench_opts *o, struct bench_dev *d);
 int bench_eltwise(const struct bench_opts *o, struct bench_dev *d);
+int bench_conv(const struct bench_opts *o, struct bench_dev *d);
 int bench_submit(const struct bench_opts *o, struct bench_dev *d);
 /*
  * --kernel-vs-emu: the empty-submit round trip on the kernel node @node

@@ -143,6 +143,7 @@ int main(int argc, char **argv)
 
 	bad |= bench_gemm(&o, &d);
 	bad |= bench_eltwise(&o, &d);
+	bad |= bench_conv(&o, &d);
 	bad |= bench_submit(&o, &d);
 	bench_dev_close(&d);
 
