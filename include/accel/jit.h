@@ -81,7 +81,7 @@ struct accel_jit_options {
  *	specialization's guards accepted (each one compiles).
  * @rejects: calls refused without compiling (a signature the graph can
  *	never accept, or wrong arguments).
- * @compiles: compilations started (@misses, less none: one per miss).
+ * @compiles: compilations started, one per miss.
  * @compile_failures: compilations that failed (the call then fails).
  * @promotions: symbols promoted from exact values to symbolic dims.
  * @evictions: specializations dropped to make room.
