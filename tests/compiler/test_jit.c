@@ -322,6 +322,23 @@ out:
 	accel_graph_destroy(ref);
 }
 
+/* The batch-first stack with ACCEL_JIT_DYNAMIC: batch and seq both move,
+ * one compilation serves both PyTorch shapes. */
+static void test_encoder_stack_dynamic(void)
+{
+	struct accel_jit_options o = { .flags = ACCEL_JIT_DYNAMIC };
+	struct accel_jit_fn *fn = jit_onnx("encoder_stack", &o);
+
+	if (!fn)
+		return;
+	against_pytorch(fn, "encoder_stack", 2);
+	against_pytorch(fn, "encoder_stack", 5);
+	against_pytorch(fn, "encoder_stack", 2);
+	expect_stats("encoder_stack dynamic", fn, (struct want_stats){
+		.calls = 3, .hits = 2, .misses = 1, .compiles = 1, .entries = 1 });
+	accel_jit_destroy(fn);
+}
+
 static void expect_reject(struct accel_jit_fn *fn, const char *what, const struct accel_tensor *in,
 			  uint32_t nin, uint32_t nout, const char *needle)
 {
@@ -648,6 +665,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_mlp_batch_sweep);
 	RUN_CASE(test_mlp_dynamic_flag);
 	RUN_CASE(test_encoder_seq_sweep);
+	RUN_CASE(test_encoder_stack_dynamic);
 	RUN_CASE(test_rejects);
 	RUN_CASE(test_shared_symbol);
 	RUN_CASE(test_pinned_symbol);
