@@ -62,8 +62,10 @@ struct emu_conv_key {
  *	operands; their data handles are set on every run.
  * @src, @wei, @dst: the conv's own layouts, in scratch; the same objects
  *	as the user ones when no reorder is needed.
- * @off_wei, @off_dst: byte offsets of the weights and output copies in the
- *	scratch; @scratch_size: bytes of scratch needed in all.
+ * @pad: the primitives' own scratchpad, in scratch; NULL if they need none.
+ * @off_wei, @off_dst, @off_pad: byte offsets of the weights and output
+ *	copies and of the scratchpad in the scratch; @scratch_size: bytes of
+ *	scratch needed in all.
  */
 struct emu_conv_prim {
 	struct emu_conv_key key;
@@ -72,8 +74,8 @@ struct emu_conv_prim {
 	uint64_t last_use;
 	dnnl_primitive_t conv, re_src, re_wei, re_dst;
 	dnnl_memory_t usr_src, usr_wei, usr_dst, bias;
-	dnnl_memory_t src, wei, dst;
-	size_t off_wei, off_dst, scratch_size;
+	dnnl_memory_t src, wei, dst, pad;
+	size_t off_wei, off_dst, off_pad, scratch_size;
 };
 
 /**
@@ -164,14 +166,14 @@ static void emu_conv_prim_destroy(struct emu_conv_prim *e)
 {
 	dnnl_primitive_t prims[] = { e->conv, e->re_src, e->re_wei, e->re_dst };
 	dnnl_memory_t mems[] = { e->usr_src, e->usr_wei, e->usr_dst, e->bias };
-	dnnl_memory_t own[] = { e->src, e->wei, e->dst };
+	dnnl_memory_t own[] = { e->src, e->wei, e->dst, e->pad };
 
 	for (size_t i = 0; i < sizeof(prims) / sizeof(prims[0]); i++)
 		if (prims[i])
 			dnnl_primitive_destroy(prims[i]);
 	/* src/wei/dst alias the user objects when no reorder was needed. */
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		if (own[i] && own[i] != mems[i])
+		if (own[i] && (i == 3 || own[i] != mems[i]))
 			dnnl_memory_destroy(own[i]);
 	for (size_t i = 0; i < sizeof(mems) / sizeof(mems[0]); i++)
 		if (mems[i])
@@ -229,6 +231,7 @@ static bool emu_conv_prim_build(struct emu_conv_prim *e, dnnl_engine_t eng)
 	dnnl_primitive_attr_t attr = NULL;
 	dnnl_post_ops_t po = NULL;
 	dnnl_primitive_desc_t pd = NULL;
+	const dnnl_memory_desc_t *spad;
 	bool ok = false;
 	size_t off = 0;
 
@@ -280,12 +283,19 @@ static bool emu_conv_prim_build(struct emu_conv_prim *e, dnnl_engine_t eng)
 						       &any_wei, has_bias ? &bias_md : NULL,
 						       &any_dst, strides, dil, pl, pr))
 		return false;
+	/* The scratchpad is ours (in the slot's scratch), not oneDNN's
+	 * per-thread one, which outlives the device and its engine threads. */
+	if (dnnl_primitive_attr_create(&attr)) {
+		attr = NULL;
+		goto out;
+	}
+	if (dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user))
+		goto out;
 	if (k->act != VACCEL_ACT_NONE) {
 		float alpha;
 		dnnl_alg_kind_t alg = emu_conv_act_alg(k->act, &alpha);
 
-		if (alg == dnnl_alg_kind_undef || dnnl_primitive_attr_create(&attr) ||
-		    dnnl_post_ops_create(&po) ||
+		if (alg == dnnl_alg_kind_undef || dnnl_post_ops_create(&po) ||
 		    dnnl_post_ops_append_eltwise(po, 1.0f, alg, alpha, 0.0f) ||
 		    dnnl_primitive_attr_set_post_ops(attr, po))
 			goto out;
@@ -312,6 +322,13 @@ static bool emu_conv_prim_build(struct emu_conv_prim *e, dnnl_engine_t eng)
 	if (!emu_conv_side(eng, &usr_dst, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0),
 			   false, e->usr_dst, &e->dst, &e->re_dst, &off))
 		goto out;
+	e->off_pad = off;
+	spad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+	if (spad && dnnl_memory_desc_get_size(spad)) {
+		if (dnnl_memory_create(&e->pad, spad, eng, DNNL_MEMORY_NONE))
+			goto out;
+		off += dnnl_memory_desc_get_size(spad);
+	}
 	e->scratch_size = off;
 	ok = true;
 out:
@@ -461,7 +478,7 @@ static int emu_conv_run(struct emu_conv_prim *e, struct emu_conv_slot *s,
 			const struct vaccel_engine_buffer *bufs)
 {
 	char *scratch = s->buf;
-	dnnl_exec_arg_t args[4];
+	dnnl_exec_arg_t args[5];
 	int nargs = 0;
 
 	/* oneDNN's handles are not const; it never writes SRC, WEIGHTS, BIAS. */
@@ -471,7 +488,8 @@ static int emu_conv_run(struct emu_conv_prim *e, struct emu_conv_slot *s,
 	    (e->bias && dnnl_memory_set_data_handle(e->bias, emu_conv_ptr(&pkt->bias, bufs))) ||
 	    (e->re_src && dnnl_memory_set_data_handle(e->src, scratch)) ||
 	    (e->re_wei && dnnl_memory_set_data_handle(e->wei, scratch + e->off_wei)) ||
-	    (e->re_dst && dnnl_memory_set_data_handle(e->dst, scratch + e->off_dst)))
+	    (e->re_dst && dnnl_memory_set_data_handle(e->dst, scratch + e->off_dst)) ||
+	    (e->pad && dnnl_memory_set_data_handle(e->pad, scratch + e->off_pad)))
 		return -EOPNOTSUPP;
 	if ((e->re_src && !emu_exec(e->re_src, s->stream, e->usr_src, e->src)) ||
 	    (e->re_wei && !emu_exec(e->re_wei, s->stream, e->usr_wei, e->wei)))
@@ -481,6 +499,8 @@ static int emu_conv_run(struct emu_conv_prim *e, struct emu_conv_slot *s,
 	args[nargs++] = (dnnl_exec_arg_t){ DNNL_ARG_DST, e->dst };
 	if (e->bias)
 		args[nargs++] = (dnnl_exec_arg_t){ DNNL_ARG_BIAS, e->bias };
+	if (e->pad)
+		args[nargs++] = (dnnl_exec_arg_t){ DNNL_ARG_SCRATCHPAD, e->pad };
 	if (dnnl_primitive_execute(e->conv, s->stream, nargs, args))
 		return e->re_dst ? -EOPNOTSUPP : -EIO;
 	if (e->re_dst && !emu_exec(e->re_dst, s->stream, e->dst, e->usr_dst))
