@@ -145,9 +145,9 @@ static int vx_par_slice(void *arg, __u32 i)
  *
  * Large packets go to hooks->parallel_for in slices of about
  * VX_PAR_SLICE_WORK. A slice is a contiguous range of the walk's flat
- * index, so slices write disjoint output elements whatever the shape (the
- * validator refuses an output that overlaps itself except through a zero
- * stride, which only the last writer of a broadcast would win anyway).
+ * index, so slices write disjoint output elements whatever the shape. (An
+ * output whose strides make elements overlap has unspecified results in
+ * the ISA; run in parallel it stays unspecified and inside its buffer.)
  *
  * Return: 0, or the first error of a row or of the hook.
  */
