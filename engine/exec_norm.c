@@ -57,6 +57,71 @@ static double norm_pass(const struct norm_args *a, const float *x, float *y,
 	return acc;
 }
 
+/*
+ * True if the normalized dims of a tensor with strides @s are one dense
+ * row-major block (dims of extent 1 have any stride), so the group is the
+ * flat array p[0..count).
+ */
+static bool norm_dense(const __u32 nd[4], const __s64 s[4])
+{
+	__s64 want = 1;
+	int d;
+
+	for (d = 3; d >= 0; d--) {
+		if (nd[d] == 1)
+			continue;
+		if (s[d] != want)
+			return false;
+		want *= nd[d];
+	}
+	return true;
+}
+
+/*
+ * The dense group: the same sums and the same per-element arithmetic as
+ * norm_pass(), as flat loops -O3 vectorizes (the sums in fixed lanes). In
+ * place, the write loop reads and writes through one pointer: two that may
+ * be equal make the vectorizer's overlap check fail at run time.
+ */
+static void norm_group_dense(const struct norm_args *a, const float *x, float *y,
+			     __u32 n, bool rms, double eps)
+{
+	const float *sc = a->scale, *sh = a->shift;
+	double mean = 0.0, rstd;
+	__u32 i;
+
+	if (!rms)
+		mean = vm_sum_d(x, n) / (double)n;
+	rstd = 1.0 / __builtin_sqrt(vm_sqdev_d(x, n, mean) / (double)n + eps);
+	if (x == y) {
+		if (sc && sh)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((y[i] - mean) * rstd * sc[i] + sh[i]);
+		else if (sc)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((y[i] - mean) * rstd * sc[i]);
+		else if (sh)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((y[i] - mean) * rstd + sh[i]);
+		else
+			for (i = 0; i < n; i++)
+				y[i] = (float)((y[i] - mean) * rstd);
+	} else {
+		if (sc && sh)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((x[i] - mean) * rstd * sc[i] + sh[i]);
+		else if (sc)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((x[i] - mean) * rstd * sc[i]);
+		else if (sh)
+			for (i = 0; i < n; i++)
+				y[i] = (float)((x[i] - mean) * rstd + sh[i]);
+		else
+			for (i = 0; i < n; i++)
+				y[i] = (float)((x[i] - mean) * rstd);
+	}
+}
+
 /* Pad @t to 4 dims with its dims right-aligned. */
 static void norm_pad(const struct vaccel_tensor *t, __u32 dims[4], __s64 str[4])
 {
@@ -78,6 +143,7 @@ int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
 	const float *xb;
 	float *yb;
 	double eps;
+	bool dense;
 	int ret;
 
 	memcpy(&pkt, p, sizeof(pkt));
@@ -101,6 +167,8 @@ int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
 		a.shift = vx_ptr(ctx, &pkt.shift);
 	}
 	eps = vx_f32(pkt.eps);
+	dense = count <= 0xffffffffll && norm_dense(a.nd, a.xs) && norm_dense(a.nd, a.ys) &&
+		(!a.scale || norm_dense(a.nd, a.ss)) && (!a.shift || norm_dense(a.nd, a.hs));
 	xb = vx_ptr(ctx, &pkt.x);
 	yb = vx_ptr(ctx, &pkt.y);
 	for (i0 = 0; i0 < od[0]; i0++)
@@ -111,11 +179,15 @@ int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
 		float *y = yb + i0 * a.ys[0] + i1 * a.ys[1] + i2 * a.ys[2] + i3 * a.ys[3];
 		double mean = 0.0, var;
 
-		if (!rms)
-			mean = norm_pass(&a, x, y, NORM_SUM, 0.0, 0.0) / (double)count;
-		var = norm_pass(&a, x, y, NORM_SQDEV, mean, 0.0) / (double)count;
-		norm_pass(&a, x, y, NORM_WRITE, mean,
-			  1.0 / __builtin_sqrt(var + eps));
+		if (dense) {
+			norm_group_dense(&a, x, y, (__u32)count, rms, eps);
+		} else {
+			if (!rms)
+				mean = norm_pass(&a, x, y, NORM_SUM, 0.0, 0.0) / (double)count;
+			var = norm_pass(&a, x, y, NORM_SQDEV, mean, 0.0) / (double)count;
+			norm_pass(&a, x, y, NORM_WRITE, mean,
+				  1.0 / __builtin_sqrt(var + eps));
+		}
 		ret = vx_progress(ctx, 6ull * count);
 		if (ret)
 			return ret;

@@ -228,11 +228,124 @@ static void test_norm(void)
 	}
 }
 
+/*
+ * Long unit-stride lines, the layout of attention scores and of a
+ * transformer's hidden rows: the engine's vectorized paths run their lane
+ * loops and tails here (1003 = 62 * 16 + 11), in place and not, with a NaN
+ * line and a line of -inf entries for the special cases.
+ */
+static void test_dense_lines(void)
+{
+	enum { ROWS = 4, LEN = 1003 };
+	__u32 xd[2] = { ROWS, LEN };
+
+	for (int it = 0; it < 4; it++) {
+		bool inplace = it & 1, norm = it & 2;
+		struct et_env e;
+		struct et_err err;
+		double *xs;
+		float *px, *py;
+		int ret;
+
+		et_env_init(&e);
+		xs = malloc(sizeof(double) * ROWS * LEN);
+		if (!norm) {
+			struct vaccel_pkt_softmax pkt;
+
+			memset(&pkt, 0, sizeof(pkt));
+			pkt.axis = 1;
+			pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 2, xd, 0);
+			px = et_f32(&e, &pkt.x);
+			for (long k = 0; k < ROWS * LEN; k++)
+				px[k] = px[k] * 40.0f + 20.0f;
+			px[2 * LEN + 500] = NAN;	/* row 2: all NaN */
+			for (long k = 3 * LEN; k < 4 * LEN; k += 3)
+				px[k] = -INFINITY;	/* row 3: exact zeros */
+			for (long k = 0; k < ROWS * LEN; k++)
+				xs[k] = px[k];
+			pkt.y = inplace ? pkt.x : et_tensor(&e, VACCEL_DTYPE_F32, 2, xd, 0);
+			ret = ET_RUN1(&e, VACCEL_OP_SOFTMAX, pkt);
+			CHECK(ret == 0, "softmax: %d", ret);
+			py = et_f32(&e, &pkt.y);
+		} else {
+			struct vaccel_pkt_norm pkt;
+
+			memset(&pkt, 0, sizeof(pkt));
+			pkt.hdr.flags = VACCEL_NORM_F_SCALE | VACCEL_NORM_F_SHIFT;
+			pkt.axis = 1;
+			pkt.eps = et_bits(1e-5f);
+			pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 2, xd, 0);
+			pkt.scale = et_tensor(&e, VACCEL_DTYPE_F32, 1, xd + 1, 0);
+			pkt.shift = et_tensor(&e, VACCEL_DTYPE_F32, 1, xd + 1, 0);
+			px = et_f32(&e, &pkt.x);
+			for (long k = 0; k < ROWS * LEN; k++) {
+				px[k] = px[k] * 3.0f + 50.0f;
+				xs[k] = px[k];
+			}
+			pkt.y = inplace ? pkt.x : et_tensor(&e, VACCEL_DTYPE_F32, 2, xd, 0);
+			ret = ET_RUN1(&e, VACCEL_OP_LAYERNORM, pkt);
+			CHECK(ret == 0, "layernorm: %d", ret);
+			py = et_f32(&e, &pkt.y);
+			for (long r = 0; r < ROWS; r++) {
+				const float *sc = et_f32(&e, &pkt.scale), *sh = et_f32(&e, &pkt.shift);
+				double mean = 0, var = 0;
+
+				for (long j = 0; j < LEN; j++)
+					mean += xs[r * LEN + j];
+				mean /= LEN;
+				for (long j = 0; j < LEN; j++)
+					var += (xs[r * LEN + j] - mean) * (xs[r * LEN + j] - mean);
+				var /= LEN;
+				/* Overwrite xs with the reference, row by row. */
+				for (long j = 0; j < LEN; j++)
+					xs[r * LEN + j] = (xs[r * LEN + j] - mean) /
+							  sqrt(var + (double)1e-5f) * sc[j] + sh[j];
+			}
+		}
+		et_err_init(&err);
+		for (long r = 0; r < ROWS; r++) {
+			double max = -INFINITY, sum = 0;
+
+			if (!norm) {
+				for (long j = 0; j < LEN; j++)
+					max = fmax(max, xs[r * LEN + j]);
+				for (long j = 0; j < LEN; j++)
+					sum += exp(xs[r * LEN + j] - max);
+			}
+			for (long j = 0; j < LEN; j++) {
+				long k = r * LEN + j;
+				double ref;
+
+				if (norm) {
+					et_err_add(&err, k, py[k], xs[k], 2e-6 * (1 + fabs(xs[k])));
+					continue;
+				}
+				if (r == 2) {
+					CHECK(isnan(py[k]), "softmax: NaN line, [%ld] = %g", j, py[k]);
+					continue;
+				}
+				ref = exp(xs[k] - max) / sum;
+				if (isinf(xs[k]))
+					CHECK(py[k] == 0.0f, "softmax: exp(-inf) gave %g", py[k]);
+				else
+					et_err_add(&err, k, py[k], ref,
+						   (1e-6 + 6e-8 * fabs(xs[k] - max)) * ref + 1e-38);
+			}
+		}
+		ET_ERR_CHECK(err, norm ? "dense layernorm" : "dense softmax");
+		if (err.bad)
+			fprintf(stderr, "  in place %d\n", inplace);
+		free(xs);
+		et_env_fini(&e);
+	}
+}
+
 int main(void)
 {
 	et_seed_env(777);
 	RUN_CASE(test_reduce);
 	RUN_CASE(test_softmax);
 	RUN_CASE(test_norm);
+	RUN_CASE(test_dense_lines);
 	HARNESS_EXIT();
 }
