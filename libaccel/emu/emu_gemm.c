@@ -5,9 +5,11 @@
  * the engine's own GEMM runs.
  *
  * dnnl_sgemm computes C = alpha * op(A) op(B) + beta * C on row-major
- * matrices with leading dimensions; the batch is a loop, and the bias and
- * activation epilogue is applied afterwards over C, row by row, while the
- * rows are still warm in cache.
+ * matrices with leading dimensions; the batch is a loop. With beta 0 (every
+ * GEMM the compiler emits) the bias is written into C first and the multiply
+ * accumulates onto it, so a bias costs a row copy instead of a pass of its
+ * own; the activation then runs over C row by row, one vectorizable loop
+ * per activation.
  */
 #include <math.h>
 #include <string.h>
@@ -61,47 +63,55 @@ static float emu_f32(__u32 bits)
 	return f;
 }
 
-static float emu_act(uint32_t act, float x)
+/*
+ * act(x) over one row. The switch is outside the loops so each loop is
+ * a plain array loop: ReLU (the common case) vectorizes; the others call
+ * libm per element, as before.
+ */
+static void emu_act_row(uint32_t act, float *row, uint32_t n)
 {
+	uint32_t j;
+
 	switch (act) {
 	case VACCEL_ACT_RELU:
-		return x > 0.0f ? x : 0.0f;
+		for (j = 0; j < n; j++)
+			row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+		break;
 	case VACCEL_ACT_GELU:
-		return 0.5f * x * (1.0f + erff(x * (float)M_SQRT1_2));
+		for (j = 0; j < n; j++)
+			row[j] = 0.5f * row[j] * (1.0f + erff(row[j] * (float)M_SQRT1_2));
+		break;
 	case VACCEL_ACT_SILU:
-		return x / (1.0f + expf(-x));
+		for (j = 0; j < n; j++)
+			row[j] = row[j] / (1.0f + expf(-row[j]));
+		break;
 	case VACCEL_ACT_SIGMOID:
-		return 1.0f / (1.0f + expf(-x));
+		for (j = 0; j < n; j++)
+			row[j] = 1.0f / (1.0f + expf(-row[j]));
+		break;
 	case VACCEL_ACT_TANH:
-		return tanhf(x);
+		for (j = 0; j < n; j++)
+			row[j] = tanhf(row[j]);
+		break;
 	default:
-		return x;
+		break;
 	}
 }
 
-/* C[i, j] = act(C[i, j] + bias[j]) over one M x N matrix. */
-static void emu_gemm_epilogue(const struct vaccel_pkt_gemm *pkt, float *c, int64_t ldc,
-			      uint32_t m, uint32_t n, const struct vaccel_engine_buffer *bufs)
+/* Row r of C = bias (broadcast along M), or += bias when @add. */
+static void emu_bias_row(float *row, const float *bias, uint64_t bstride, uint32_t n, bool add)
 {
-	const bool has_bias = pkt->hdr.flags & VACCEL_GEMM_F_BIAS;
-	const float *bias = NULL;
-	uint64_t bstride = 0;
+	uint32_t j;
 
-	if (has_bias) {
-		bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
-		bstride = pkt->bias.strides[0];
-	}
-	for (uint32_t i = 0; i < m; i++) {
-		float *row = c + (int64_t)i * ldc;
-
-		if (has_bias) {
-			for (uint32_t j = 0; j < n; j++)
-				row[j] += bias[j * bstride];
-		}
-		if (pkt->act != VACCEL_ACT_NONE) {
-			for (uint32_t j = 0; j < n; j++)
-				row[j] = emu_act(pkt->act, row[j]);
-		}
+	if (bstride == 1) {
+		if (add)
+			for (j = 0; j < n; j++)
+				row[j] += bias[j];
+		else
+			memcpy(row, bias, (size_t)n * sizeof(float));
+	} else {
+		for (j = 0; j < n; j++)
+			row[j] = add ? row[j] + bias[j * bstride] : bias[j * bstride];
 	}
 }
 
@@ -110,7 +120,10 @@ int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
 {
 	const bool ta = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_A;
 	const bool tb = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_B;
+	const bool has_bias = pkt->hdr.flags & VACCEL_GEMM_F_BIAS;
 	const float alpha = emu_f32(pkt->alpha), beta = emu_f32(pkt->beta);
+	const float *bias = NULL;
+	uint64_t bstride = 0;
 	struct emu_mat a, b, c;
 	uint32_t rc = pkt->c.rank, ra = pkt->a.rank;
 	uint32_t m, n, k, batch;
@@ -124,26 +137,49 @@ int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
 	n = pkt->c.dims[rc - 1];
 	k = ta ? pkt->a.dims[ra - 2] : pkt->a.dims[ra - 1];
 	batch = rc == 3 ? pkt->c.dims[0] : 1;
+	if (has_bias) {
+		bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
+		bstride = pkt->bias.strides[0];
+	}
 	for (uint32_t i = 0; i < batch; i++) {
 		float *cb = c.base + (int64_t)i * c.batch_stride;
+		float beta_i = beta;
 		dnnl_status_t st;
 
 		if (beta == 0.0f) {
 			/* beta 0 means C is not read at all: NaNs in it must vanish,
-			 * which a BLAS multiply by zero would not guarantee. */
-			for (uint32_t r = 0; r < m; r++)
-				memset(cb + (int64_t)r * c.ld, 0, (size_t)n * sizeof(float));
+			 * which a BLAS multiply by zero would not guarantee. So C is
+			 * written first, and with a bias it is written with the bias
+			 * and accumulated onto (beta 1): the bias costs no pass of
+			 * its own. */
+			for (uint32_t r = 0; r < m; r++) {
+				if (has_bias)
+					emu_bias_row(cb + (int64_t)r * c.ld, bias, bstride, n, false);
+				else
+					memset(cb + (int64_t)r * c.ld, 0, (size_t)n * sizeof(float));
+			}
+			if (has_bias)
+				beta_i = 1.0f;
 		}
 		st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha,
 				a.base + (int64_t)i * a.batch_stride, a.ld,
-				b.base + (int64_t)i * b.batch_stride, b.ld, beta, cb, c.ld);
+				b.base + (int64_t)i * b.batch_stride, b.ld, beta_i, cb, c.ld);
 		if (st != dnnl_success) {
 			/* Nothing of this batch entry was left half-written by us:
 			 * the engine recomputes the whole packet. */
 			return i == 0 ? -EOPNOTSUPP : -EIO;
 		}
-		if ((pkt->hdr.flags & VACCEL_GEMM_F_BIAS) || pkt->act != VACCEL_ACT_NONE)
-			emu_gemm_epilogue(pkt, cb, c.ld, m, n, bufs);
+		/* One pass over each row while it is warm: the bias if it was
+		 * not folded in above, then the activation. */
+		if ((has_bias && beta != 0.0f) || pkt->act != VACCEL_ACT_NONE) {
+			for (uint32_t r = 0; r < m; r++) {
+				float *row = cb + (int64_t)r * c.ld;
+
+				if (has_bias && beta != 0.0f)
+					emu_bias_row(row, bias, bstride, n, true);
+				emu_act_row(pkt->act, row, n);
+			}
+		}
 	}
 	return 0;
 }

@@ -277,6 +277,41 @@ static void test_gemm_variants(void)
 	check_gemm("strided columns", &p, 3000, false);
 }
 
+/*
+ * The emu hook's bias paths: with beta 0 it writes the bias into C and
+ * accumulates onto it (so NaNs left in C must still vanish), otherwise it
+ * adds the bias after the multiply; unit and non-unit bias strides, padded
+ * C rows, a batch, and rows long enough for the vector loops and their tails.
+ */
+static void test_gemm_bias_paths(void)
+{
+	const uint32_t M = 33, N = 45, K = 20, B = 2;
+	static const uint32_t acts[] = { VACCEL_ACT_NONE, VACCEL_ACT_RELU, VACCEL_ACT_GELU };
+	struct vaccel_pkt_gemm p;
+
+	for (uint32_t v = 0; v < 12; v++) {
+		bool beta0 = v & 1;
+		uint32_t bstride = v & 2 ? 2 : 1, act = acts[v / 4];
+		char what[64];
+
+		memset(&p, 0, sizeof(p));
+		p.hdr.flags = VACCEL_GEMM_F_BIAS;
+		p.alpha = tl_f32_bits(1.25f);
+		p.beta = tl_f32_bits(beta0 ? 0.0f : 0.5f);
+		p.act = act;
+		p.a = mat(0, 3, B, M, K);
+		p.b = mat(2000, 3, B, K, N);
+		p.c = mat(4000, 3, B, M, N);
+		p.c.strides[1] = N + 3;
+		p.c.strides[0] = (uint64_t)M * (N + 3);
+		p.bias = mat(7500, 1, N, 0, 0);
+		p.bias.strides[0] = bstride;
+		snprintf(what, sizeof(what), "bias stride %u, beta %s, act %u", bstride,
+			 beta0 ? "0 over NaN" : "0.5", act);
+		check_gemm(what, &p, 8000, beta0);
+	}
+}
+
 static void test_larger_gemm(void)
 {
 	const uint32_t n = 160;
@@ -297,6 +332,7 @@ int main(void)
 	q = accel_context_queue(ctx, 0);
 	RUN_CASE(test_fill_gemm_binary);
 	RUN_CASE(test_gemm_variants);
+	RUN_CASE(test_gemm_bias_paths);
 	RUN_CASE(test_larger_gemm);
 	accel_context_destroy(ctx);
 	accel_device_close(dev);
