@@ -245,10 +245,77 @@ static void test_pool(void)
 	}
 }
 
+/* The conv2d hook's contract, as for gemm: 0 computed, -EOPNOTSUPP falls
+ * back to the engine, any other error ends the job at that packet. */
+struct conv_hook_state {
+	int calls;
+	int ret;
+};
+
+static int conv_hook(void *priv, const struct vaccel_pkt_conv2d *pkt,
+		     const struct vaccel_engine_buffer *bufs)
+{
+	struct conv_hook_state *h = priv;
+	float v = 777.0f;
+
+	h->calls++;
+	if (!h->ret)
+		memcpy((char *)bufs[pkt->y.buf].ptr + pkt->y.offset, &v, sizeof(v));
+	return h->ret;
+}
+
+static void test_conv_hook(void)
+{
+	struct conv_hook_state h = { 0, 0 };
+	struct vaccel_exec_hooks hooks = { .priv = &h, .conv2d = conv_hook };
+	struct vaccel_pkt_nop nop = { .hdr = { .opcode = VACCEL_OP_NOP, .size = sizeof(nop) } };
+	__u32 xd[4] = { 1, 2, 3, 3 }, wd[4] = { 1, 2, 2, 2 }, yd[4] = { 1, 1, 2, 2 };
+	struct vaccel_pkt_conv2d pkt;
+	struct et_cmdbuf cb;
+	struct et_env e;
+	__u32 failed = 99;
+	double ref = 0;
+	float *y;
+	int ret;
+
+	et_env_init(&e);
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.stride_h = pkt.stride_w = pkt.dilation_h = pkt.dilation_w = pkt.groups = 1;
+	pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 4, xd, 0);
+	pkt.w = et_tensor(&e, VACCEL_DTYPE_F32, 4, wd, 0);
+	pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 4, yd, 0);
+	y = et_f32(&e, &pkt.y);
+	et_cb_init(&cb);
+	ET_ADD(&cb, VACCEL_OP_CONV2D, pkt);
+	ret = et_run(&e, &cb, &hooks, &failed);
+	CHECK(ret == 0 && h.calls == 1 && y[0] == 777.0f, "hook path: ret %d calls %d y %g", ret,
+	      h.calls, y[0]);
+
+	h.ret = -EOPNOTSUPP;
+	ret = et_run(&e, &cb, &hooks, &failed);
+	for (__u32 c = 0; c < 2; c++)
+		for (__u32 a = 0; a < 2; a++)
+			for (__u32 b = 0; b < 2; b++)
+				ref += get4(&e, &pkt.x, 0, c, a, b) * get4(&e, &pkt.w, 0, c, a, b);
+	CHECK(ret == 0 && h.calls == 2, "fallback: ret %d calls %d", ret, h.calls);
+	CHECK(fabs(y[0] - ref) < 1e-5, "fallback y %g want %g", y[0], ref);
+	et_cb_fini(&cb);
+
+	h.ret = -EIO;
+	et_cb_init(&cb);
+	et_cb_add(&cb, &nop, sizeof(nop));
+	ET_ADD(&cb, VACCEL_OP_CONV2D, pkt);
+	ret = et_run(&e, &cb, &hooks, &failed);
+	CHECK(ret == -EIO && failed == 1, "hook error: ret %d failed %u", ret, failed);
+	et_cb_fini(&cb);
+	et_env_fini(&e);
+}
+
 int main(void)
 {
 	et_seed_env(31337);
 	RUN_CASE(test_conv);
 	RUN_CASE(test_pool);
+	RUN_CASE(test_conv_hook);
 	HARNESS_EXIT();
 }

@@ -371,6 +371,103 @@ static void test_binary_large(void)
 	et_env_fini(&e);
 }
 
+/*
+ * parallel_for: a host that runs the slices backwards (any order is
+ * allowed) and checks each is asked for exactly once; the result must still
+ * be the reference, whatever the shape, broadcast and strides.
+ */
+struct par_state {
+	__u32 calls, slices, max_slices, small_calls;
+	unsigned char seen[4096];
+	int ret;
+};
+
+static int par_hook(void *priv, __u32 n, int (*fn)(void *arg, __u32 i), void *arg)
+{
+	struct par_state *s = priv;
+
+	s->calls++;
+	s->slices = n;
+	if (s->ret)
+		return s->ret;
+	for (__u32 i = n; i-- > 0;) {
+		int ret;
+
+		if (i < sizeof(s->seen))
+			s->seen[i]++;
+		ret = fn(arg, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void test_parallel_for_hook(void)
+{
+	__u32 yd[3] = { 3, 1001, 777 }, bd[1] = { 777 }, small[1] = { 1000 };
+	struct par_state st;
+	struct vaccel_exec_hooks hooks = { .priv = &st, .parallel_for = par_hook };
+	struct vaccel_pkt_binary pkt, tiny;
+	struct et_cmdbuf cb;
+	struct et_env e;
+	struct et_err err;
+	__u32 idx[3] = { 0, 0, 0 }, once = 0;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	et_env_init(&e);
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.op = VACCEL_BINARY_SUB;
+	pkt.a = et_tensor(&e, VACCEL_DTYPE_F32, 3, yd, 1);	/* permuted, padded */
+	pkt.b = et_tensor(&e, VACCEL_DTYPE_F32, 1, bd, 0);	/* row broadcast */
+	pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 3, yd, 1);
+	et_cb_init(&cb);
+	ET_ADD(&cb, VACCEL_OP_BINARY, pkt);
+	ret = et_run(&e, &cb, &hooks, NULL);
+	CHECK(ret == 0 && st.calls == 1 && st.slices > 1, "ret %d, %u calls, %u slices", ret,
+	      st.calls, st.slices);
+	for (__u32 i = 0; i < st.slices && i < sizeof(st.seen); i++)
+		once += st.seen[i] == 1;
+	CHECK(once == st.slices, "%u of %u slices asked for exactly once", once, st.slices);
+	et_err_init(&err);
+	do {
+		double want = (double)et_f32(&e, &pkt.a)[et_at(&pkt.a, idx)] -
+			      et_f32(&e, &pkt.b)[et_at(&pkt.b, &idx[2])];
+
+		et_err_add(&err, (long)et_at(&pkt.y, idx), et_f32(&e, &pkt.y)[et_at(&pkt.y, idx)],
+			   want, 1e-6 * (1.0 + fabs(want)));
+	} while (et_next(idx, yd, 3));
+	ET_ERR_CHECK(err, "sliced sub");
+	et_cb_fini(&cb);
+
+	/* A small packet never reaches the hook. */
+	memset(&tiny, 0, sizeof(tiny));
+	tiny.op = VACCEL_BINARY_ADD;
+	tiny.a = et_tensor(&e, VACCEL_DTYPE_F32, 1, small, 0);
+	tiny.b = et_tensor(&e, VACCEL_DTYPE_F32, 1, small, 0);
+	tiny.y = et_tensor(&e, VACCEL_DTYPE_F32, 1, small, 0);
+	et_cb_init(&cb);
+	ET_ADD(&cb, VACCEL_OP_BINARY, tiny);
+	st.calls = 0;
+	ret = et_run(&e, &cb, &hooks, NULL);
+	CHECK(ret == 0 && st.calls == 0, "small packet: ret %d, %u hook calls", ret, st.calls);
+	et_cb_fini(&cb);
+
+	/* The hook's error (a cancelled job) ends the job at that packet. */
+	et_cb_init(&cb);
+	ET_ADD(&cb, VACCEL_OP_BINARY, tiny);
+	ET_ADD(&cb, VACCEL_OP_BINARY, pkt);
+	st.ret = -ECANCELED;
+	{
+		__u32 failed = 99;
+
+		ret = et_run(&e, &cb, &hooks, &failed);
+		CHECK(ret == -ECANCELED && failed == 1, "hook error: ret %d failed %u", ret, failed);
+	}
+	et_cb_fini(&cb);
+	et_env_fini(&e);
+}
+
 int main(void)
 {
 	et_seed_env(424242);
@@ -378,5 +475,6 @@ int main(void)
 	RUN_CASE(test_binary);
 	RUN_CASE(test_fused);
 	RUN_CASE(test_binary_large);
+	RUN_CASE(test_parallel_for_hook);
 	HARNESS_EXIT();
 }
