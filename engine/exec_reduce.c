@@ -86,7 +86,7 @@ int vx_exec_reduce(struct vx_ctx *ctx, const void *p)
  */
 static void softmax_line_dense(const float *x, float *y, __u32 len)
 {
-	float m = vm_max_nanf(x, len);
+	float m = vm_maxf(x, len);
 	double inv;
 	__u32 i;
 
@@ -124,42 +124,65 @@ static void softmax_line_strided(const float *x, float *y, __u32 len, __s64 xa, 
 		y[i * ya] = (float)(y[i * ya] * inv);
 }
 
-int vx_exec_softmax(struct vx_ctx *ctx, const void *p)
-{
-	struct vaccel_pkt_softmax pkt;
-	__u32 xd[4], yd[4], ld[4], ax, d, i0, i1, i2, i3, len;
-	__s64 xs[4], ys[4], xa, ya;
+/**
+ * struct softmax_run - one SOFTMAX packet, for its row function.
+ * @xb, @yb: element [0,0,0,0] of x and y.
+ * @xs, @ys: strides padded to 4 dims; @xa, @ya: the strides along the axis.
+ * @len: the axis' extent; @dense: both unit-stride along it.
+ */
+struct softmax_run {
 	const float *xb;
 	float *yb;
+	__s64 xs[4], ys[4], xa, ya;
+	__u32 len;
 	bool dense;
+};
+
+/* The rows at (i0, i1, i2, j0 .. j1 - 1) of the walk over the outer dims. */
+static int softmax_rows(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+			__u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1)
+{
+	const struct softmax_run *r = op;
+	__u32 i3;
 	int ret;
 
-	memcpy(&pkt, p, sizeof(pkt));
-	vx_pad4(&pkt.x, xd, xs);
-	vx_pad4(&pkt.y, yd, ys);
-	ax = 4 - pkt.x.rank + pkt.axis;
-	len = xd[ax];
-	xa = xs[ax];
-	ya = ys[ax];
-	dense = len == 1 || (xa == 1 && ya == 1);
-	for (d = 0; d < 4; d++)
-		ld[d] = d == ax ? 1 : xd[d];
-	xb = vx_ptr(ctx, &pkt.x);
-	yb = vx_ptr(ctx, &pkt.y);
-	for (i0 = 0; i0 < ld[0]; i0++)
-	for (i1 = 0; i1 < ld[1]; i1++)
-	for (i2 = 0; i2 < ld[2]; i2++)
-	for (i3 = 0; i3 < ld[3]; i3++) {
-		const float *x = xb + i0 * xs[0] + i1 * xs[1] + i2 * xs[2] + i3 * xs[3];
-		float *y = yb + i0 * ys[0] + i1 * ys[1] + i2 * ys[2] + i3 * ys[3];
+	(void)w;
+	for (i3 = j0; i3 < j1; i3++) {
+		const float *x = r->xb + i0 * r->xs[0] + i1 * r->xs[1] + i2 * r->xs[2] +
+				 i3 * r->xs[3];
+		float *y = r->yb + i0 * r->ys[0] + i1 * r->ys[1] + i2 * r->ys[2] + i3 * r->ys[3];
 
-		if (dense)
-			softmax_line_dense(x, y, len);
+		if (r->dense)
+			softmax_line_dense(x, y, r->len);
 		else
-			softmax_line_strided(x, y, len, xa, ya);
-		ret = vx_progress(ctx, 20ull * len);
+			softmax_line_strided(x, y, r->len, r->xa, r->ya);
+		ret = vx_progress(ctx, 20ull * r->len);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+int vx_exec_softmax(struct vx_ctx *ctx, const void *p)
+{
+	struct vaccel_pkt_softmax pkt;
+	struct softmax_run r;
+	struct vx_walk w;
+	__u32 xd[4], yd[4], ld[4], ax, d;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	vx_pad4(&pkt.x, xd, r.xs);
+	vx_pad4(&pkt.y, yd, r.ys);
+	ax = 4 - pkt.x.rank + pkt.axis;
+	r.len = xd[ax];
+	r.xa = r.xs[ax];
+	r.ya = r.ys[ax];
+	r.dense = r.len == 1 || (r.xa == 1 && r.ya == 1);
+	for (d = 0; d < 4; d++)
+		ld[d] = d == ax ? 1 : xd[d];
+	r.xb = vx_ptr(ctx, &pkt.x);
+	r.yb = vx_ptr(ctx, &pkt.y);
+	/* Rows are independent: large packets split by rows. */
+	vx_walk_outer(&w, ld);
+	return vx_walk_run(ctx, &w, 20ull * r.len, softmax_rows, &r);
 }

@@ -130,22 +130,38 @@ static inline float vm_max_nan(float m, float v)
 	return ((v > m) | (v != v)) ? v : m;
 }
 
-/* vm_max_nanf() - max of x[0..n), n >= 1; NaN if any element is NaN. */
-static inline float vm_max_nanf(const float *x, unsigned int n)
+/*
+ * Float bits mapped to ints that order as the floats do: negative floats
+ * have their magnitude bits flipped, so -0 < +0 and a larger magnitude is a
+ * smaller int. The map is its own inverse.
+ */
+static inline int vm_f32_ordered(int b)
 {
-	float acc[VM_LANES], m = x[0];
-	unsigned int i = 0, j;
+	return b ^ ((b >> 31) & 0x7fffffff);
+}
 
-	for (j = 0; j < VM_LANES; j++)
-		acc[j] = x[0];
-	for (; i + VM_LANES <= n; i += VM_LANES)
-		for (j = 0; j < VM_LANES; j++)
-			acc[j] = vm_max_nan(acc[j], x[i + j]);
-	for (; i < n; i++)
-		m = vm_max_nan(m, x[i]);
-	for (j = 0; j < VM_LANES; j++)
-		m = vm_max_nan(m, acc[j]);
-	return m;
+/*
+ * vm_maxf() - max of x[0..n), n >= 1, as one integer max reduction, which
+ * the compiler vectorizes (a float select reduction it does not, without
+ * -ffast-math). NaNs order beyond the infinities by sign: a positive NaN
+ * is the result, a negative one is not. Callers that need NaN to win must
+ * not use this; softmax does not need it, because exp(NaN - max) makes the
+ * line's sum, and so every output, NaN anyway.
+ */
+static inline float vm_maxf(const float *x, unsigned int n)
+{
+	int m = -2147483647 - 1, b;
+	unsigned int i;
+	float r;
+
+	for (i = 0; i < n; i++) {
+		__builtin_memcpy(&b, &x[i], sizeof(b));
+		b = vm_f32_ordered(b);
+		m = b > m ? b : m;
+	}
+	m = vm_f32_ordered(m);
+	__builtin_memcpy(&r, &m, sizeof(r));
+	return r;
 }
 
 /**

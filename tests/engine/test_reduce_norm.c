@@ -258,7 +258,9 @@ static void test_dense_lines(void)
 			px = et_f32(&e, &pkt.x);
 			for (long k = 0; k < ROWS * LEN; k++)
 				px[k] = px[k] * 40.0f + 20.0f;
-			px[2 * LEN + 500] = NAN;	/* row 2: all NaN */
+			/* row 2: all NaN, from a NaN of either sign */
+			px[2 * LEN + 500] = -NAN;
+			px[2 * LEN + 7] = NAN;
 			for (long k = 3 * LEN; k < 4 * LEN; k += 3)
 				px[k] = -INFINITY;	/* row 3: exact zeros */
 			for (long k = 0; k < ROWS * LEN; k++)
