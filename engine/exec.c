@@ -139,7 +139,8 @@ static int vx_par_slice(void *arg, __u32 i)
  * vx_walk_run() - run an elementwise packet over its whole walk.
  * @ctx: the run.
  * @w: the coalesced walk; operand 0 is the output.
- * @cost: work per element (1 for plain arithmetic).
+ * @cost: work per element (1 for plain arithmetic; a whole row's work when
+ *	an element of the walk is a row, as for SOFTMAX and LAYERNORM).
  * @row: computes one row segment.
  * @op: the packet, passed to @row.
  *
@@ -151,7 +152,7 @@ static int vx_par_slice(void *arg, __u32 i)
  *
  * Return: 0, or the first error of a row or of the hook.
  */
-int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u32 cost, vx_row_fn row,
+int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u64 cost, vx_row_fn row,
 		const void *op)
 {
 	struct vx_par par;
@@ -168,8 +169,12 @@ int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u32 cost, vx_row_
 	par.op = op;
 	par.total = total;
 	/* A multiple of 16 elements: slices of a dense output start on a
-	 * 64-byte line, so two threads never write the same cache line. */
+	 * 64-byte line, so two threads never write the same cache line. (An
+	 * element that is a whole softmax row costs more than a slice's work:
+	 * then 16 of them.) */
 	par.slice = (VX_PAR_SLICE_WORK / cost + 15) & ~15ull;
+	if (!par.slice)
+		par.slice = 16;
 	slices = (total + par.slice - 1) / par.slice;
 	if (slices > 0xffffffffull)
 		return vx_walk_range(ctx, w, 0, total, row, op);

@@ -127,8 +127,19 @@ typedef int (*vx_row_fn)(struct vx_ctx *ctx, const void *op, const struct vx_wal
 #define VX_PAR_SLICE_WORK (1ull << 17)
 #define VX_PAR_MIN_WORK (4 * VX_PAR_SLICE_WORK)
 
-int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u32 cost, vx_row_fn row,
+int vx_walk_run(struct vx_ctx *ctx, const struct vx_walk *w, __u64 cost, vx_row_fn row,
 		const void *op);
+
+/* vx_walk_outer() - a walk over @dims only (no operands), for packets whose
+ * element is a whole row or group: vx_walk_run() then splits the rows. */
+static inline void vx_walk_outer(struct vx_walk *w, const __u32 dims[4])
+{
+	memset(w, 0, sizeof(*w));
+	w->dims[0] = dims[0];
+	w->dims[1] = dims[1];
+	w->dims[2] = dims[2];
+	w->dims[3] = dims[3];
+}
 
 /* The float kernels, applied to n contiguous elements; dst may equal src. */
 void vx_unary_block(__u32 op, float *y, const float *x, __u32 n);

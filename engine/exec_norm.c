@@ -134,63 +134,89 @@ static void norm_pad(const struct vaccel_tensor *t, __u32 dims[4], __s64 str[4])
 	}
 }
 
-int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
-{
-	struct vaccel_pkt_norm pkt;
+/**
+ * struct norm_run - one LAYERNORM or RMSNORM packet, for its row function.
+ * @a: the group's shape and operands; @xb, @yb: x and y at [0,0,0,0].
+ * @count: elements per group; @eps: epsilon.
+ * @dense: every operand's group is one dense block; @rms: RMSNORM.
+ */
+struct norm_run {
 	struct norm_args a;
-	__u32 xd[4], od[4], ax, d, i0, i1, i2, i3;
-	__s64 count = 1;
 	const float *xb;
 	float *yb;
+	__s64 count;
 	double eps;
-	bool dense;
+	bool dense, rms;
+};
+
+/* The groups at (i0, i1, i2, j0 .. j1 - 1) of the walk over the outer dims. */
+static int norm_groups(struct vx_ctx *ctx, const void *op, const struct vx_walk *w,
+		       __u32 i0, __u32 i1, __u32 i2, __u32 j0, __u32 j1)
+{
+	const struct norm_run *r = op;
+	const struct norm_args *a = &r->a;
+	__u32 i3;
 	int ret;
 
-	memcpy(&pkt, p, sizeof(pkt));
-	memset(&a, 0, sizeof(a));
-	norm_pad(&pkt.x, xd, a.xs);
-	norm_pad(&pkt.y, NULL, a.ys);
-	ax = 4 - pkt.x.rank + pkt.axis;
-	for (d = 0; d < 4; d++) {
-		a.nd[d] = d >= ax ? xd[d] : 1;
-		od[d] = d >= ax ? 1 : xd[d];
-		count *= a.nd[d];
-	}
-	/* scale/shift have rank - axis dims: padding them to 4 lines them up
-	 * with x's normalized dims and gives the outer dims stride 0. */
-	if (pkt.hdr.flags & VACCEL_NORM_F_SCALE) {
-		norm_pad(&pkt.scale, NULL, a.ss);
-		a.scale = vx_ptr(ctx, &pkt.scale);
-	}
-	if (pkt.hdr.flags & VACCEL_NORM_F_SHIFT) {
-		norm_pad(&pkt.shift, NULL, a.hs);
-		a.shift = vx_ptr(ctx, &pkt.shift);
-	}
-	eps = vx_f32(pkt.eps);
-	dense = count <= 0xffffffffll && norm_dense(a.nd, a.xs) && norm_dense(a.nd, a.ys) &&
-		(!a.scale || norm_dense(a.nd, a.ss)) && (!a.shift || norm_dense(a.nd, a.hs));
-	xb = vx_ptr(ctx, &pkt.x);
-	yb = vx_ptr(ctx, &pkt.y);
-	for (i0 = 0; i0 < od[0]; i0++)
-	for (i1 = 0; i1 < od[1]; i1++)
-	for (i2 = 0; i2 < od[2]; i2++)
-	for (i3 = 0; i3 < od[3]; i3++) {
-		const float *x = xb + i0 * a.xs[0] + i1 * a.xs[1] + i2 * a.xs[2] + i3 * a.xs[3];
-		float *y = yb + i0 * a.ys[0] + i1 * a.ys[1] + i2 * a.ys[2] + i3 * a.ys[3];
+	(void)w;
+	for (i3 = j0; i3 < j1; i3++) {
+		const float *x = r->xb + i0 * a->xs[0] + i1 * a->xs[1] + i2 * a->xs[2] +
+				 i3 * a->xs[3];
+		float *y = r->yb + i0 * a->ys[0] + i1 * a->ys[1] + i2 * a->ys[2] + i3 * a->ys[3];
 		double mean = 0.0, var;
 
-		if (dense) {
-			norm_group_dense(&a, x, y, (__u32)count, rms, eps);
+		if (r->dense) {
+			norm_group_dense(a, x, y, (__u32)r->count, r->rms, r->eps);
 		} else {
-			if (!rms)
-				mean = norm_pass(&a, x, y, NORM_SUM, 0.0, 0.0) / (double)count;
-			var = norm_pass(&a, x, y, NORM_SQDEV, mean, 0.0) / (double)count;
-			norm_pass(&a, x, y, NORM_WRITE, mean,
-				  1.0 / __builtin_sqrt(var + eps));
+			if (!r->rms)
+				mean = norm_pass(a, x, y, NORM_SUM, 0.0, 0.0) / (double)r->count;
+			var = norm_pass(a, x, y, NORM_SQDEV, mean, 0.0) / (double)r->count;
+			norm_pass(a, x, y, NORM_WRITE, mean, 1.0 / __builtin_sqrt(var + r->eps));
 		}
-		ret = vx_progress(ctx, 6ull * count);
+		ret = vx_progress(ctx, 6ull * r->count);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+int vx_exec_norm(struct vx_ctx *ctx, const void *p, bool rms)
+{
+	struct vaccel_pkt_norm pkt;
+	struct norm_run r;
+	struct norm_args *a = &r.a;
+	struct vx_walk w;
+	__u32 xd[4], od[4], ax, d;
+
+	memcpy(&pkt, p, sizeof(pkt));
+	memset(&r, 0, sizeof(r));
+	norm_pad(&pkt.x, xd, a->xs);
+	norm_pad(&pkt.y, NULL, a->ys);
+	ax = 4 - pkt.x.rank + pkt.axis;
+	r.count = 1;
+	for (d = 0; d < 4; d++) {
+		a->nd[d] = d >= ax ? xd[d] : 1;
+		od[d] = d >= ax ? 1 : xd[d];
+		r.count *= a->nd[d];
+	}
+	/* scale/shift have rank - axis dims: padding them to 4 lines them up
+	 * with x's normalized dims and gives the outer dims stride 0. */
+	if (pkt.hdr.flags & VACCEL_NORM_F_SCALE) {
+		norm_pad(&pkt.scale, NULL, a->ss);
+		a->scale = vx_ptr(ctx, &pkt.scale);
+	}
+	if (pkt.hdr.flags & VACCEL_NORM_F_SHIFT) {
+		norm_pad(&pkt.shift, NULL, a->hs);
+		a->shift = vx_ptr(ctx, &pkt.shift);
+	}
+	r.eps = vx_f32(pkt.eps);
+	r.rms = rms;
+	r.dense = r.count <= 0xffffffffll && norm_dense(a->nd, a->xs) &&
+		  norm_dense(a->nd, a->ys) && (!a->scale || norm_dense(a->nd, a->ss)) &&
+		  (!a->shift || norm_dense(a->nd, a->hs));
+	r.xb = vx_ptr(ctx, &pkt.x);
+	r.yb = vx_ptr(ctx, &pkt.y);
+	/* Groups are independent: large packets split by groups. */
+	vx_walk_outer(&w, od);
+	return vx_walk_run(ctx, &w, 6ull * (__u64)r.count, norm_groups, &r);
 }

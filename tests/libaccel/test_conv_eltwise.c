@@ -6,8 +6,9 @@
  * activation, strided and permuted operands, a shape cached then run
  * again), and elementwise packets large enough that a device splits them
  * across threads (UNARY, BINARY with broadcasting, FUSED_ELEMENTWISE, over
- * strided operands whose rows the split cuts in the middle), plus both
- * kinds running on two queues at once.
+ * strided operands whose rows the split cuts in the middle), SOFTMAX and
+ * LAYERNORM / RMSNORM over many rows, plus conv and elementwise running on
+ * two queues at once.
  *
  * Every result is checked against a naive double-precision reference
  * computed here from the ISA's definitions, reading the inputs before the
@@ -509,6 +510,177 @@ static void test_eltwise_large(void)
 }
 
 /*
+ * SOFTMAX and LAYERNORM / RMSNORM with many rows (a device may split them
+ * by rows): along the innermost axis and along a middle one (strided rows),
+ * and a LAYERNORM in place with scale and shift.
+ */
+struct row_case {
+	const char *what;
+	uint32_t opcode;	/* VACCEL_OP_SOFTMAX, _LAYERNORM or _RMSNORM */
+	uint32_t rank, axis;
+	uint32_t dims[4];
+	bool in_place, scale, shift, padded;
+};
+
+static const struct row_case row_cases[] = {
+	{ "softmax 777x1001, last axis", VACCEL_OP_SOFTMAX, 2, 1, { 777, 1001 }, false, false,
+	  false, false },
+	{ "softmax 64x1500x7, middle axis, padded y", VACCEL_OP_SOFTMAX, 3, 1, { 64, 1500, 7 },
+	  false, false, false, true },
+	{ "layernorm 300x40x50 over 40x50, in place, scale+shift", VACCEL_OP_LAYERNORM, 3, 1,
+	  { 300, 40, 50 }, true, true, true, false },
+	{ "rmsnorm 20x30x1000, padded y, scale", VACCEL_OP_RMSNORM, 3, 2, { 20, 30, 1000 },
+	  false, true, false, true },
+};
+
+static void row_run(const struct row_case *rc)
+{
+	const uint32_t pad[4] = { 0, 1, 2, 3 };
+	union {
+		struct vaccel_pkt_softmax sm;
+		struct vaccel_pkt_norm nm;
+	} pkt;
+	struct vaccel_tensor x, y, sc = { 0 }, sh = { 0 };
+	uint64_t off = 2, n = 1, groups = 1, glen = 1, floats;
+	struct accel_buffer *buf;
+	struct accel_cmdbuf cb;
+	uint32_t idx[4], size;
+	size_t bad = 0;
+	double *want;
+	float *mem;
+	int ret;
+
+	for (uint32_t d = 0; d < rc->rank; d++) {
+		n *= rc->dims[d];
+		if (d >= rc->axis)
+			glen *= rc->dims[d];
+	}
+	groups = n / glen;
+	x = view(off, rc->rank, rc->dims, NULL, NULL);
+	off = view_end(&x) + 1;
+	if (rc->scale) {
+		sc = view(off, rc->rank - rc->axis, rc->dims + rc->axis, NULL, NULL);
+		off = view_end(&sc) + 1;
+	}
+	if (rc->shift) {
+		sh = view(off, rc->rank - rc->axis, rc->dims + rc->axis, NULL, NULL);
+		off = view_end(&sh) + 1;
+	}
+	if (rc->in_place) {
+		y = x;
+	} else {
+		y = view(off, rc->rank, rc->dims, NULL, rc->padded ? pad : NULL);
+		off = view_end(&y) + 1;
+	}
+	floats = off;
+	memset(&pkt, 0, sizeof(pkt));
+	if (rc->opcode == VACCEL_OP_SOFTMAX) {
+		pkt.sm.hdr.opcode = VACCEL_OP_SOFTMAX;
+		pkt.sm.axis = rc->axis;
+		pkt.sm.x = x;
+		pkt.sm.y = y;
+		size = sizeof(pkt.sm);
+	} else {
+		pkt.nm.hdr.opcode = rc->opcode;
+		pkt.nm.axis = rc->axis;
+		pkt.nm.eps = tl_f32_bits(1e-5f);
+		pkt.nm.x = x;
+		pkt.nm.y = y;
+		if (rc->scale) {
+			pkt.nm.hdr.flags |= VACCEL_NORM_F_SCALE;
+			pkt.nm.scale = sc;
+		}
+		if (rc->shift) {
+			pkt.nm.hdr.flags |= VACCEL_NORM_F_SHIFT;
+			pkt.nm.shift = sh;
+		}
+		size = sizeof(pkt.nm);
+	}
+	want = malloc(n * sizeof(double));
+	buf = random_buffer(floats, 31337 + (uint32_t)n, &mem);
+	/* Reference per group: groups are the index ranges sharing the dims
+	 * before the axis; within a group, flat index k over the axis dims
+	 * (softmax: the axis and the dims after it are one group per
+	 * trailing index, handled by walking k with the inner stride). */
+	for (uint64_t g = 0; g < groups; g++) {
+		if (rc->opcode == VACCEL_OP_SOFTMAX) {
+			/* group g = (outer, inner) with inner over the dims after the axis */
+			uint64_t inner = glen / rc->dims[rc->axis];
+			uint32_t len = rc->dims[rc->axis];
+
+			for (uint64_t in = 0; in < inner; in++) {
+				double mx = -INFINITY, sum = 0;
+				uint64_t base = g * glen + in;
+
+				for (uint32_t k = 0; k < len; k++) {
+					unflatten(&x, base + (uint64_t)k * inner, idx);
+					mx = fmax(mx, mem[at(&x, idx)]);
+				}
+				for (uint32_t k = 0; k < len; k++) {
+					unflatten(&x, base + (uint64_t)k * inner, idx);
+					sum += exp(mem[at(&x, idx)] - mx);
+				}
+				for (uint32_t k = 0; k < len; k++) {
+					unflatten(&x, base + (uint64_t)k * inner, idx);
+					want[base + (uint64_t)k * inner] =
+						exp(mem[at(&x, idx)] - mx) / sum;
+				}
+			}
+		} else {
+			double mean = 0, var = 0;
+
+			for (uint64_t k = 0; k < glen; k++) {
+				unflatten(&x, g * glen + k, idx);
+				mean += mem[at(&x, idx)];
+			}
+			mean = rc->opcode == VACCEL_OP_RMSNORM ? 0 : mean / (double)glen;
+			for (uint64_t k = 0; k < glen; k++) {
+				double v;
+
+				unflatten(&x, g * glen + k, idx);
+				v = mem[at(&x, idx)] - mean;
+				var += v * v;
+			}
+			var /= (double)glen;
+			for (uint64_t k = 0; k < glen; k++) {
+				double v;
+
+				unflatten(&x, g * glen + k, idx);
+				v = (mem[at(&x, idx)] - mean) / sqrt(var + (double)1e-5f);
+				if (rc->scale)
+					v *= mem[at(&sc, idx + rc->axis)];
+				if (rc->shift)
+					v += mem[at(&sh, idx + rc->axis)];
+				want[g * glen + k] = v;
+			}
+		}
+	}
+	accel_cmdbuf_init(&cb);
+	accel_cmdbuf_append(&cb, &pkt, size);
+	ret = tl_run(q0, &cb, &buf, 1);
+	CHECK(ret == 0, "%s: job %d (%s)", rc->what, ret, accel_last_error()->message);
+	for (uint64_t f = 0; !ret && f < n; f++) {
+		double got;
+
+		unflatten(&y, f, idx);
+		got = mem[at(&y, idx)];
+		if (!tl_close(got, want[f], 1e-5) && bad++ < 3)
+			fprintf(stderr, "%s: element %llu got %.8g want %.8g\n", rc->what,
+				(unsigned long long)f, got, want[f]);
+	}
+	CHECK(bad == 0, "%s: %zu wrong elements", rc->what, bad);
+	accel_cmdbuf_fini(&cb);
+	accel_buffer_free(buf);
+	free(want);
+}
+
+static void test_rows_large(void)
+{
+	for (size_t i = 0; i < sizeof(row_cases) / sizeof(row_cases[0]); i++)
+		row_run(&row_cases[i]);
+}
+
+/*
  * Two queues at once, each a job of a conv and a large add, several times:
  * whatever a device shares between engines (cached primitives, helper
  * threads) must give each job its own right answer.
@@ -601,6 +773,7 @@ int main(void)
 	RUN_CASE(test_conv_shapes);
 	RUN_CASE(test_conv_resnet_cached);
 	RUN_CASE(test_eltwise_large);
+	RUN_CASE(test_rows_large);
 	RUN_CASE(test_two_queues);
 	accel_context_destroy(ctx);
 	accel_device_close(dev);
