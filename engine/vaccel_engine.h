@@ -78,8 +78,10 @@ int vaccel_validate(const void *cmdbuf, __u64 size,
  *	in any order, on any threads, and return once all have returned: 0,
  *	or the first non-zero value a call returned (the remaining calls may
  *	then be skipped, as they may when the host cancels the job, returning
- *	its own non-zero value). The executor hands it large elementwise
- *	packets cut into @n disjoint slices of the output; @fn touches nothing
+ *	its own non-zero value). The executor hands it large UNARY, BINARY
+ *	and FUSED_ELEMENTWISE packets, and SOFTMAX, LAYERNORM and RMSNORM
+ *	packets with many rows, cut into @n disjoint slices of the output
+ *	(element ranges, or whole rows); @fn touches nothing
  *	but its slice and calls no other hook. NULL (the kernel): the executor
  *	runs the slices itself, in order, with its usual checkpoints.
  * @checkpoint: optional; called between packets and between chunks of a
