@@ -739,7 +739,8 @@ int main(int argc, char **argv)
 	for (uint32_t i = 0; i < fz.nmaps; i++)
 		munmap(fz.maps[i].p, fz.maps[i].len);
 	close(fz.fd);
-	printf("# %" PRIu64 " calls: %" PRIu64 " succeeded (%" PRIu64 " submits), %" PRIu64
+	/* "# report:" lines are what the VM harness prints for a passing test. */
+	printf("# report: ioctl fuzzer, %" PRIu64 " calls: %" PRIu64 " succeeded (%" PRIu64 " submits), %" PRIu64
 	       " refused with an allowed errno, %" PRIu64 " misbehaved\n",
 	       fz.calls, fz.ok, fz.submits_ok, fz.refused, fz.bad);
 	printf("# refusals:");
