@@ -156,6 +156,44 @@ static void emu_bias_row(float *row, const float *bias, uint64_t bstride, uint32
 	}
 }
 
+/*
+ * With B shared by every batch entry (and A not transposed), each row of C
+ * is its row of A times B, whichever matrix the row is filed under: the
+ * batch x M rows may be regrouped into fewer, taller matrices, which
+ * dnnl_sgemm runs far better than many short ones. The encoder's QKV
+ * projection is the case: batch_first attention hands it 128 batches of
+ * 8 x 256 (A read through a transposed view), which become 8 GEMMs of
+ * 128 x 256 by swapping the roles of the batch and row strides, or one
+ * GEMM of batch * M rows when the batches are stacked row after row.
+ */
+static void emu_gemm_regroup(struct emu_mat *a, struct emu_mat *c, uint32_t *m,
+			     uint32_t *batch, uint32_t k, uint32_t n)
+{
+	int64_t t;
+
+	if (*m > 1 && a->batch_stride == (int64_t)*m * a->ld &&
+	    c->batch_stride == (int64_t)*m * c->ld) {
+		*m *= *batch;
+		*batch = 1;
+		a->batch_stride = 0;
+		c->batch_stride = 0;
+		return;
+	}
+	/* Swapping is worth it only to get fewer, taller GEMMs, and only
+	 * valid when the batch strides can serve as leading dimensions. */
+	if (*batch <= *m || a->batch_stride < (int64_t)k || c->batch_stride < (int64_t)n)
+		return;
+	t = a->ld;
+	a->ld = a->batch_stride;
+	a->batch_stride = *m > 1 ? t : 0;
+	t = c->ld;
+	c->ld = c->batch_stride;
+	c->batch_stride = *m > 1 ? t : 0;
+	t = *m;
+	*m = *batch;
+	*batch = (uint32_t)t;
+}
+
 int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
 	     const struct vaccel_engine_buffer *bufs)
 {
@@ -178,6 +216,8 @@ int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
 	n = pkt->c.dims[rc - 1];
 	k = ta ? pkt->a.dims[ra - 2] : pkt->a.dims[ra - 1];
 	batch = rc == 3 ? pkt->c.dims[0] : 1;
+	if (batch > 1 && b.batch_stride == 0 && !ta)
+		emu_gemm_regroup(&a, &c, &m, &batch, k, n);
 	if (has_bias) {
 		bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
 		bstride = pkt->bias.strides[0];

@@ -312,6 +312,50 @@ static void test_gemm_bias_paths(void)
 	}
 }
 
+/*
+ * B shared by every batch entry: the emu hook regroups the batch x M rows
+ * into taller GEMMs, swapping batch and row strides (A a transposed view,
+ * as batch_first attention's input projection reads it, with C plain or
+ * transposed too), folding batches stacked row after row into one GEMM,
+ * and filing M = 1 batches as rows. Bias, ReLU and beta 0 over NaN ride
+ * along, since the epilogue walks the regrouped rows.
+ */
+static void test_gemm_shared_b(void)
+{
+	const uint32_t B = 6, M = 3, N = 37, K = 20;
+
+	for (uint32_t v = 0; v < 8; v++) {
+		uint32_t m = v >= 6 ? 1 : M;
+		struct vaccel_pkt_gemm p;
+		char what[64];
+
+		memset(&p, 0, sizeof(p));
+		p.alpha = tl_f32_bits(0.5f);
+		if (v & 1) {
+			p.hdr.flags = VACCEL_GEMM_F_BIAS;
+			p.act = VACCEL_ACT_RELU;
+			p.bias = mat(2900, 1, N, 0, 0);
+		} else {
+			p.beta = tl_f32_bits(v & 2 ? 0.25f : 0.0f);
+		}
+		p.a = mat(0, 3, B, m, K);
+		p.b = mat(1000, 3, 1, K, N);
+		p.c = mat(2000, 3, B, m, N);
+		if (v < 4 && m > 1) {
+			/* A stored [M][B][K], read as [B][M][K]. */
+			p.a.strides[0] = K;
+			p.a.strides[1] = (uint64_t)B * K;
+		}
+		if (v >= 2 && v < 4) {
+			/* C stored [M][B][N] as well. */
+			p.c.strides[0] = N;
+			p.c.strides[1] = (uint64_t)B * N;
+		}
+		snprintf(what, sizeof(what), "shared B, variant %u", v);
+		check_gemm(what, &p, 3000, p.beta == 0);
+	}
+}
+
 static void test_larger_gemm(void)
 {
 	const uint32_t n = 160;
@@ -333,6 +377,7 @@ int main(void)
 	RUN_CASE(test_fill_gemm_binary);
 	RUN_CASE(test_gemm_variants);
 	RUN_CASE(test_gemm_bias_paths);
+	RUN_CASE(test_gemm_shared_b);
 	RUN_CASE(test_larger_gemm);
 	accel_context_destroy(ctx);
 	accel_device_close(dev);
