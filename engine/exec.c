@@ -78,25 +78,37 @@ void vx_walk_coalesce(struct vx_walk *w)
 	}
 }
 
-/* Run @row over the flat element range lo .. hi - 1 of @w, row by row. */
+/*
+ * Run @row over the flat element range lo .. hi - 1 of @w, row by row. The
+ * start is decomposed once; later rows step the outer indices like an
+ * odometer, so short rows pay no divisions.
+ */
 static int vx_walk_range(struct vx_ctx *ctx, const struct vx_walk *w, __u64 lo, __u64 hi,
 			 vx_row_fn row, const void *op)
 {
-	const __u64 d3 = w->dims[3], d2 = w->dims[2], d1 = w->dims[1];
+	const __u64 d3 = w->dims[3];
 	__u64 r = lo / d3;
 	__u32 j = (__u32)(lo % d3);
+	__u32 i2 = (__u32)(r % w->dims[2]);
+	__u32 i1 = (__u32)(r / w->dims[2] % w->dims[1]);
+	__u32 i0 = (__u32)(r / w->dims[2] / w->dims[1]);
 	int ret;
 
 	while (lo < hi) {
 		__u32 end = hi - lo < d3 - j ? j + (__u32)(hi - lo) : (__u32)d3;
 
-		ret = row(ctx, op, w, (__u32)(r / (d2 * d1)), (__u32)(r / d2 % d1),
-			  (__u32)(r % d2), j, end);
+		ret = row(ctx, op, w, i0, i1, i2, j, end);
 		if (ret)
 			return ret;
 		lo += end - j;
 		j = 0;
-		r++;
+		if (++i2 == w->dims[2]) {
+			i2 = 0;
+			if (++i1 == w->dims[1]) {
+				i1 = 0;
+				i0++;
+			}
+		}
 	}
 	return 0;
 }
