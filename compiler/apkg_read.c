@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,27 +28,13 @@
 #include <accel/apkg.h>
 
 #include "apkg_format.h"
+#include "rt_msg.h"
 
 struct accel_apkg {
 	struct accel_program *p;
 	char *report;
 	struct accel_apkg_info info;
 };
-
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && len) {
-		va_start(ap, fmt);
-		vsnprintf(msg, len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* A bounds-checked reader over one section. */
 struct cursor {
@@ -62,7 +47,7 @@ struct cursor {
 
 static int cur_short(struct cursor *c, const char *field, uint64_t need)
 {
-	return say(c->msg, c->msglen, -EBADMSG, "section '%s': truncated reading %s (%llu bytes "
+	return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': truncated reading %s (%llu bytes "
 		   "needed at offset %llu, %llu left)", c->section, field,
 		   (unsigned long long)need, (unsigned long long)c->pos,
 		   (unsigned long long)(c->len - c->pos));
@@ -92,7 +77,7 @@ static int cur_zero32(struct cursor *c, const char *field)
 	int ret = cur_u32(c, field, &v);
 
 	if (!ret && v)
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %s is %u, must be 0",
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s is %u, must be 0",
 			   c->section, field, v);
 	return ret;
 }
@@ -101,7 +86,7 @@ static int cur_zero32(struct cursor *c, const char *field)
 static int cur_count(struct cursor *c, const char *field, uint32_t n, uint64_t size)
 {
 	if ((uint64_t)n * size > c->len - c->pos)
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %s %u needs %llu bytes, "
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s %u needs %llu bytes, "
 			   "%llu left", c->section, field, n, (unsigned long long)n * size,
 			   (unsigned long long)(c->len - c->pos));
 	return 0;
@@ -115,7 +100,7 @@ static int cur_align(struct cursor *c, const char *field, uint64_t a)
 		return cur_short(c, field, pad);
 	for (; pad; pad--, c->pos++)
 		if (c->p[c->pos])
-			return say(c->msg, c->msglen, -EBADMSG, "section '%s': padding after %s "
+			return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': padding after %s "
 				   "not zero", c->section, field);
 	return 0;
 }
@@ -134,12 +119,12 @@ static int cur_name(struct cursor *c, const char *field, char **out)
 	if (ret)
 		return ret;
 	if (n == 0 || n > APKG_MAX_NAME)
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %s has length %u (must be "
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s has length %u (must be "
 			   "1..%u)", c->section, field, n, APKG_MAX_NAME);
 	if (c->len - c->pos < n)
 		return cur_short(c, field, n);
 	if (memchr(c->p + c->pos, 0, n))
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %s holds a NUL byte",
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s holds a NUL byte",
 			   c->section, field);
 	*out = zalloc(n + 1, 1);
 	if (!*out)
@@ -152,7 +137,7 @@ static int cur_name(struct cursor *c, const char *field, char **out)
 static int cur_end(struct cursor *c)
 {
 	if (c->pos != c->len)
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %llu bytes left over after "
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %llu bytes left over after "
 			   "the last field", c->section, (unsigned long long)(c->len - c->pos));
 	return 0;
 }
@@ -176,7 +161,7 @@ static int parse_io(struct cursor *c, struct accel_program_io *io, bool input, u
 	if (ret)
 		return ret;
 	if (io->rank > ACCEL_IR_MAX_RANK)
-		return say(c->msg, c->msglen, -EBADMSG, "section '%s': %s %u has rank %u (at most "
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s %u has rank %u (at most "
 			   "%d)", c->section, input ? "input" : "output", idx, io->rank,
 			   ACCEL_IR_MAX_RANK);
 	for (k = 0; k < ACCEL_IR_MAX_RANK; k++)
@@ -227,7 +212,7 @@ static int parse_signature(struct cursor *c, struct accel_program *p)
 	if (!ret)
 		ret = cur_count(c, "output count", p->noutputs, 16);
 	if (!ret && (uint64_t)p->ninputs + p->noutputs > (c->len - c->pos) / 16)
-		ret = say(c->msg, c->msglen, -EBADMSG, "section 'signature': %u inputs and %u "
+		ret = rt_say(c->msg, c->msglen, -EBADMSG, "section 'signature': %u inputs and %u "
 			  "outputs do not fit", p->ninputs, p->noutputs);
 	if (ret)
 		return ret;
@@ -262,7 +247,7 @@ static int parse_exprs(struct cursor *c, struct accel_program *p)
 	if (!ret)
 		ret = cur_count(c, "expression count", p->nexprs, 8);
 	if (!ret && (uint64_t)p->ninsns * 16 + (uint64_t)p->nexprs * 8 != c->len - c->pos)
-		ret = say(c->msg, c->msglen, -EBADMSG, "section 'exprs': %u instructions and %u "
+		ret = rt_say(c->msg, c->msglen, -EBADMSG, "section 'exprs': %u instructions and %u "
 			  "expressions need %llu bytes, the section has %llu", p->ninsns, p->nexprs,
 			  (unsigned long long)p->ninsns * 16 + (unsigned long long)p->nexprs * 8,
 			  (unsigned long long)(c->len - c->pos));
@@ -295,14 +280,14 @@ int apkg_check_expr_layout(const struct accel_program *p, char *msg, size_t msgl
 
 		if (x->first != at || !x->count || x->count > APKG_MAX_EXPR_INSNS ||
 		    x->count > p->ninsns - at)
-			return say(msg, msglen, -EBADMSG, "section 'exprs': expression %u covers "
+			return rt_say(msg, msglen, -EBADMSG, "section 'exprs': expression %u covers "
 				   "instructions %u..+%u, expected to start at %u with 1..%u of "
 				   "the %u left", i, x->first, x->count, at, APKG_MAX_EXPR_INSNS,
 				   p->ninsns - at);
 		at += x->count;
 	}
 	if (at != p->ninsns)
-		return say(msg, msglen, -EBADMSG, "section 'exprs': %u instructions belong to no "
+		return rt_say(msg, msglen, -EBADMSG, "section 'exprs': %u instructions belong to no "
 			   "expression", p->ninsns - at);
 	return 0;
 }
@@ -380,7 +365,7 @@ static int parse_memplan(struct cursor *c, struct accel_program *p)
 	if (!ret)
 		ret = cur_u32(c, "slot count", &p->nslots);
 	if (!ret && p->nslots > APKG_MAX_SLOTS)
-		ret = say(c->msg, c->msglen, -EBADMSG, "section 'memplan': slot count %u above "
+		ret = rt_say(c->msg, c->msglen, -EBADMSG, "section 'memplan': slot count %u above "
 			  "the limit of %u", p->nslots, APKG_MAX_SLOTS);
 	if (!ret)
 		ret = cur_count(c, "slot count", p->nslots, 16);
@@ -415,7 +400,7 @@ static int parse_weights(struct cursor *c, struct accel_program *p)
 static int parse_report(struct cursor *c, struct accel_apkg *a)
 {
 	if (memchr(c->p, 0, c->len))
-		return say(c->msg, c->msglen, -EBADMSG, "section 'report': holds a NUL byte");
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section 'report': holds a NUL byte");
 	a->report = zalloc(c->len + 1, 1);
 	if (!a->report)
 		return -ENOMEM;
@@ -431,32 +416,32 @@ static int check_header(const uint8_t *d, size_t len, struct accel_apkg_info *in
 	uint32_t stored, crc;
 
 	if (len < APKG_HEADER_SIZE)
-		return say(msg, msglen, -EBADMSG, "truncated: %zu bytes, the header alone takes %u",
+		return rt_say(msg, msglen, -EBADMSG, "truncated: %zu bytes, the header alone takes %u",
 			   len, APKG_HEADER_SIZE);
 	if (memcmp(d + APKG_H_MAGIC, APKG_MAGIC, 8))
-		return say(msg, msglen, -EBADMSG, "header: bad magic, not an accel package");
+		return rt_say(msg, msglen, -EBADMSG, "header: bad magic, not an accel package");
 	in->format_major = apkg_get16(d + APKG_H_FORMAT_MAJOR);
 	in->format_minor = apkg_get16(d + APKG_H_FORMAT_MINOR);
 	/* Magic and major stay where they are in every format version. */
 	if (in->format_major != ACCEL_APKG_FORMAT_MAJOR)
-		return say(msg, msglen, -EPROTO, "header: format version %u.%u, this runtime reads "
+		return rt_say(msg, msglen, -EPROTO, "header: format version %u.%u, this runtime reads "
 			   "%u.x", in->format_major, in->format_minor, ACCEL_APKG_FORMAT_MAJOR);
 	memcpy(h, d, sizeof(h));
 	apkg_put32(h + APKG_H_HEADER_CRC, 0);
 	stored = apkg_get32(d + APKG_H_HEADER_CRC);
 	crc = apkg_crc32c(0, h, sizeof(h));
 	if (crc != stored)
-		return say(msg, msglen, -EBADMSG, "header: checksum mismatch (stored %08x, "
+		return rt_say(msg, msglen, -EBADMSG, "header: checksum mismatch (stored %08x, "
 			   "computed %08x)", stored, crc);
 	if (apkg_get32(d + APKG_H_HEADER_SIZE) != APKG_HEADER_SIZE)
-		return say(msg, msglen, -EBADMSG, "header: header_size %u, expected %u",
+		return rt_say(msg, msglen, -EBADMSG, "header: header_size %u, expected %u",
 			   apkg_get32(d + APKG_H_HEADER_SIZE), APKG_HEADER_SIZE);
 	in->file_size = apkg_get64(d + APKG_H_FILE_SIZE);
 	if (in->file_size > len)
-		return say(msg, msglen, -EBADMSG, "truncated: the header says %llu bytes, %zu "
+		return rt_say(msg, msglen, -EBADMSG, "truncated: the header says %llu bytes, %zu "
 			   "present", (unsigned long long)in->file_size, len);
 	if (in->file_size < len)
-		return say(msg, msglen, -EBADMSG, "header: file_size %llu but %zu bytes present "
+		return rt_say(msg, msglen, -EBADMSG, "header: file_size %llu but %zu bytes present "
 			   "(trailing data)", (unsigned long long)in->file_size, len);
 	in->isa_major = apkg_get16(d + APKG_H_ISA_MAJOR);
 	in->isa_minor = apkg_get16(d + APKG_H_ISA_MINOR);
@@ -464,23 +449,23 @@ static int check_header(const uint8_t *d, size_t len, struct accel_apkg_info *in
 	in->abi_minor = apkg_get16(d + APKG_H_ABI_MINOR);
 	in->program_version = apkg_get32(d + APKG_H_PROGRAM_VERSION);
 	if (in->isa_major != VACCEL_ISA_VERSION_MAJOR || in->isa_minor > VACCEL_ISA_VERSION_MINOR)
-		return say(msg, msglen, -EPROTO, "header: command buffers of ISA %u.%u, this "
+		return rt_say(msg, msglen, -EPROTO, "header: command buffers of ISA %u.%u, this "
 			   "runtime runs ISA %u.0 .. %u.%u", in->isa_major, in->isa_minor,
 			   VACCEL_ISA_VERSION_MAJOR, VACCEL_ISA_VERSION_MAJOR,
 			   VACCEL_ISA_VERSION_MINOR);
 	if (in->abi_major != VACCEL_ABI_VERSION_MAJOR)
-		return say(msg, msglen, -EPROTO, "header: built for vaccel ABI %u.%u, this runtime "
+		return rt_say(msg, msglen, -EPROTO, "header: built for vaccel ABI %u.%u, this runtime "
 			   "speaks %u.%u", in->abi_major, in->abi_minor, VACCEL_ABI_VERSION_MAJOR,
 			   VACCEL_ABI_VERSION_MINOR);
 	if (in->program_version != ACCEL_PROGRAM_VERSION)
-		return say(msg, msglen, -EPROTO, "header: program version %u, this runtime reads %u",
+		return rt_say(msg, msglen, -EPROTO, "header: program version %u, this runtime reads %u",
 			   in->program_version, ACCEL_PROGRAM_VERSION);
 	if (apkg_get64(d + APKG_H_RESERVED))
-		return say(msg, msglen, -EBADMSG, "header: reserved bytes not zero");
+		return rt_say(msg, msglen, -EBADMSG, "header: reserved bytes not zero");
 	in->file_crc = apkg_get32(d + APKG_H_FILE_CRC);
 	in->nsections = apkg_get32(d + APKG_H_NSECTIONS);
 	if (!in->nsections || in->nsections > APKG_MAX_SECTIONS)
-		return say(msg, msglen, -EBADMSG, "header: section count %u (must be 1..%u)",
+		return rt_say(msg, msglen, -EBADMSG, "header: section count %u (must be 1..%u)",
 			   in->nsections, APKG_MAX_SECTIONS);
 	return 0;
 }
@@ -494,7 +479,7 @@ static int check_table(const uint8_t *d, struct accel_apkg_info *in, char *msg, 
 
 	if (toff < APKG_HEADER_SIZE || toff % 8 || toff > in->file_size ||
 	    tend > in->file_size)
-		return say(msg, msglen, -EBADMSG, "header: section table at %llu (%u entries) lies "
+		return rt_say(msg, msglen, -EBADMSG, "header: section table at %llu (%u entries) lies "
 			   "outside the file's %llu bytes", (unsigned long long)toff,
 			   in->nsections, (unsigned long long)in->file_size);
 	for (i = 0; i < in->nsections; i++) {
@@ -507,11 +492,11 @@ static int check_table(const uint8_t *d, struct accel_apkg_info *in, char *msg, 
 		s->size = apkg_get64(e + APKG_S_SIZE);
 		s->crc = apkg_get32(e + APKG_S_CRC);
 		if (apkg_get32(e + APKG_S_FLAGS) || apkg_get32(e + APKG_S_RESERVED))
-			return say(msg, msglen, -EBADMSG, "section table entry %u: flags or reserved "
+			return rt_say(msg, msglen, -EBADMSG, "section table entry %u: flags or reserved "
 				   "not zero", i);
 		if (s->offset % APKG_ALIGN || s->offset < tend || s->offset > in->file_size ||
 		    s->size > in->file_size - s->offset)
-			return say(msg, msglen, -EBADMSG, "section table entry %u ('%s'): offset %llu "
+			return rt_say(msg, msglen, -EBADMSG, "section table entry %u ('%s'): offset %llu "
 				   "size %llu lies outside the file's %llu bytes or before the table's "
 				   "end", i, s->name, (unsigned long long)s->offset,
 				   (unsigned long long)s->size, (unsigned long long)in->file_size);
@@ -519,31 +504,31 @@ static int check_table(const uint8_t *d, struct accel_apkg_info *in, char *msg, 
 			const struct accel_apkg_section *o = &in->sections[j];
 
 			if (s->offset < o->offset + o->size && o->offset < s->offset + s->size)
-				return say(msg, msglen, -EBADMSG, "section table entry %u ('%s') "
+				return rt_say(msg, msglen, -EBADMSG, "section table entry %u ('%s') "
 					   "overlaps entry %u ('%s')", i, s->name, j, o->name);
 		}
 		if (s->type && s->type < APKG_SEC_COUNT) {
 			if (seen & (1u << s->type))
-				return say(msg, msglen, -EBADMSG, "section '%s' appears twice",
+				return rt_say(msg, msglen, -EBADMSG, "section '%s' appears twice",
 					   s->name);
 			seen |= 1u << s->type;
 		}
 	}
 	for (i = 1; i < APKG_SEC_COUNT; i++)
 		if (!(seen & (1u << i)))
-			return say(msg, msglen, -EBADMSG, "section '%s' is missing",
+			return rt_say(msg, msglen, -EBADMSG, "section '%s' is missing",
 				   apkg_section_name(i));
 	for (i = 0; i < in->nsections; i++) {
 		const struct accel_apkg_section *s = &in->sections[i];
 
 		crc = apkg_crc32c(0, d + s->offset, s->size);
 		if (crc != s->crc)
-			return say(msg, msglen, -EBADMSG, "section '%s': checksum mismatch (stored "
+			return rt_say(msg, msglen, -EBADMSG, "section '%s': checksum mismatch (stored "
 				   "%08x, computed %08x)", s->name, s->crc, crc);
 	}
 	crc = apkg_crc32c(0, d + APKG_HEADER_SIZE, in->file_size - APKG_HEADER_SIZE);
 	if (crc != in->file_crc)
-		return say(msg, msglen, -EBADMSG, "file: checksum mismatch (stored %08x, computed "
+		return rt_say(msg, msglen, -EBADMSG, "file: checksum mismatch (stored %08x, computed "
 			   "%08x): the section table or padding is corrupt", in->file_crc, crc);
 	return 0;
 }
@@ -593,10 +578,10 @@ int accel_apkg_open(const void *data, size_t len, struct accel_apkg **out, char 
 		a->p->version = a->info.program_version;
 		ret = accel_program_check(a->p, why, sizeof(why));
 		if (ret)
-			ret = say(msg, msglen, -EBADMSG, "program: %s", why);
+			ret = rt_say(msg, msglen, -EBADMSG, "program: %s", why);
 	}
 	if (ret == -ENOMEM)
-		say(msg, msglen, ret, "out of memory");
+		rt_say(msg, msglen, ret, "out of memory");
 	if (ret) {
 		accel_apkg_close(a);
 		return ret;
@@ -616,14 +601,14 @@ int accel_apkg_open_file(const char *path, struct accel_apkg **out, char *msg, s
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return say(msg, msglen, -errno, "cannot open: %s", strerror(errno));
+		return rt_say(msg, msglen, -errno, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		ret = say(msg, msglen, -EINVAL, "not a regular file");
+		ret = rt_say(msg, msglen, -EINVAL, "not a regular file");
 		goto out;
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
-		ret = say(msg, msglen, -ENOMEM, "out of memory");
+		ret = rt_say(msg, msglen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	while (done < (size_t)st.st_size) {
@@ -631,7 +616,7 @@ int accel_apkg_open_file(const char *path, struct accel_apkg **out, char *msg, s
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ret = say(msg, msglen, n ? -errno : -EIO, "cannot read: %s",
+			ret = rt_say(msg, msglen, n ? -errno : -EIO, "cannot read: %s",
 				  n ? strerror(errno) : "file shrank while reading");
 			goto out;
 		}

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,27 +23,13 @@
 #include <accel/apkg.h>
 
 #include "apkg_format.h"
+#include "rt_msg.h"
 
 struct wbuf {
 	uint8_t *data;
 	size_t len, cap;
 	int error;
 };
-
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && len) {
-		va_start(ap, fmt);
-		vsnprintf(msg, len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* Room for @n more bytes, zeroed; NULL (and w->error) when out of memory. */
 static uint8_t *w_reserve(struct wbuf *w, size_t n)
@@ -204,14 +189,14 @@ static int check_names(const struct accel_program *p, char *msg, size_t msglen)
 
 	for (i = 0; i < p->nsyms; i++)
 		if (!p->sym_names[i][0] || strlen(p->sym_names[i]) > APKG_MAX_NAME)
-			return say(msg, msglen, -EINVAL, "symbol %u: name empty or longer than %u",
+			return rt_say(msg, msglen, -EINVAL, "symbol %u: name empty or longer than %u",
 				   i, APKG_MAX_NAME);
 	for (i = 0; i < p->ninputs + p->noutputs; i++) {
 		const struct accel_program_io *io = i < p->ninputs ? &p->inputs[i] :
 						    &p->outputs[i - p->ninputs];
 
 		if (!io->name[0] || strlen(io->name) > APKG_MAX_NAME)
-			return say(msg, msglen, -EINVAL, "%s: name empty or longer than %u",
+			return rt_say(msg, msglen, -EINVAL, "%s: name empty or longer than %u",
 				   io->name, APKG_MAX_NAME);
 	}
 	return 0;
@@ -235,7 +220,7 @@ int accel_apkg_write(const struct accel_program *p, const char *report, void **o
 	if (!ret)
 		ret = apkg_check_expr_layout(p, msg, msglen);
 	if (!ret && p->nslots > APKG_MAX_SLOTS)
-		ret = say(msg, msglen, -E2BIG, "%u arena slots, readers accept at most %u",
+		ret = rt_say(msg, msglen, -E2BIG, "%u arena slots, readers accept at most %u",
 			  p->nslots, APKG_MAX_SLOTS);
 	if (ret)
 		return ret;
@@ -256,7 +241,7 @@ int accel_apkg_write(const struct accel_program *p, const char *report, void **o
 	}
 	if (w.error) {
 		free(w.data);
-		return say(msg, msglen, w.error, "out of memory");
+		return rt_say(msg, msglen, w.error, "out of memory");
 	}
 	h = w.data;
 	memcpy(h + APKG_H_MAGIC, APKG_MAGIC, 8);
@@ -309,12 +294,12 @@ int accel_apkg_write_file(const struct accel_program *p, const char *report, con
 	tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
 	if (!tmp) {
 		free(data);
-		return say(msg, msglen, -ENOMEM, "out of memory");
+		return rt_say(msg, msglen, -ENOMEM, "out of memory");
 	}
 	sprintf(tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		ret = say(msg, msglen, -errno, "cannot create %s: %s", tmp, strerror(errno));
+		ret = rt_say(msg, msglen, -errno, "cannot create %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	ret = write_all(fd, data, len);
@@ -327,7 +312,7 @@ int accel_apkg_write_file(const struct accel_program *p, const char *report, con
 	if (!ret && rename(tmp, path))
 		ret = -errno;
 	if (ret) {
-		say(msg, msglen, ret, "cannot write %s: %s", path, strerror(-ret));
+		rt_say(msg, msglen, ret, "cannot write %s: %s", path, strerror(-ret));
 		unlink(tmp);
 	}
 out:

@@ -9,7 +9,6 @@
  * Nothing here allocates: launches call bind/eval/patch on their hot path.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +16,7 @@
 
 #include <accel/program.h>
 
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *msg, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && len) {
-		va_start(ap, fmt);
-		vsnprintf(msg, len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
+#include "rt_msg.h"
 
 static void io_free(struct accel_program_io *io, uint32_t n)
 {
@@ -141,42 +127,42 @@ static int check_expr(const struct accel_program *p, uint32_t e, char *msg, size
 	uint32_t k, sp = 0;
 
 	if (!x->count || x->first > p->ninsns || x->count > p->ninsns - x->first)
-		return say(msg, len, -EINVAL, "expression %u: instructions out of range", e);
+		return rt_say(msg, len, -EINVAL, "expression %u: instructions out of range", e);
 	for (k = 0; k < x->count; k++) {
 		const struct accel_pexpr_insn *in = &p->insns[x->first + k];
 
 		if (in->pad)
-			return say(msg, len, -EINVAL, "expression %u: pad not zero", e);
+			return rt_say(msg, len, -EINVAL, "expression %u: pad not zero", e);
 		switch (in->op) {
 		case ACCEL_PX_SYM:
 			if (in->arg < 0 || (uint64_t)in->arg >= p->nsyms)
-				return say(msg, len, -EINVAL, "expression %u: symbol %lld out of range",
+				return rt_say(msg, len, -EINVAL, "expression %u: symbol %lld out of range",
 					   e, (long long)in->arg);
 			/* fallthrough */
 		case ACCEL_PX_SLOT:
 			if (in->op == ACCEL_PX_SLOT &&
 			    (in->arg < 0 || (uint64_t)in->arg >= p->nslots))
-				return say(msg, len, -EINVAL, "expression %u: slot %lld out of range",
+				return rt_say(msg, len, -EINVAL, "expression %u: slot %lld out of range",
 					   e, (long long)in->arg);
 			/* fallthrough */
 		case ACCEL_PX_CONST:
 			if (++sp > ACCEL_PEXPR_MAX_STACK)
-				return say(msg, len, -EINVAL, "expression %u: stack too deep", e);
+				return rt_say(msg, len, -EINVAL, "expression %u: stack too deep", e);
 			break;
 		case ACCEL_PX_ADD:
 		case ACCEL_PX_SUB:
 		case ACCEL_PX_MUL:
 		case ACCEL_PX_DIV:
 			if (sp < 2 || in->arg)
-				return say(msg, len, -EINVAL, "expression %u: malformed", e);
+				return rt_say(msg, len, -EINVAL, "expression %u: malformed", e);
 			sp--;
 			break;
 		default:
-			return say(msg, len, -EINVAL, "expression %u: unknown op %u", e, in->op);
+			return rt_say(msg, len, -EINVAL, "expression %u: unknown op %u", e, in->op);
 		}
 	}
 	if (sp != 1)
-		return say(msg, len, -EINVAL, "expression %u: leaves %u values", e, sp);
+		return rt_say(msg, len, -EINVAL, "expression %u: leaves %u values", e, sp);
 	return 0;
 }
 
@@ -186,15 +172,15 @@ static int check_io(const struct accel_program *p, const struct accel_program_io
 	uint32_t k;
 
 	if (!io->name || io->rank > ACCEL_IR_MAX_RANK || !accel_dtype_size(io->dtype))
-		return say(msg, len, -EINVAL, "%s %u: bad name, rank or dtype",
+		return rt_say(msg, len, -EINVAL, "%s %u: bad name, rank or dtype",
 			   input ? "input" : "output", idx);
 	for (k = 0; k < io->rank; k++) {
 		if (io->dims[k] >= p->nexprs)
-			return say(msg, len, -EINVAL, "%s %u: dim %u expression out of range",
+			return rt_say(msg, len, -EINVAL, "%s %u: dim %u expression out of range",
 				   input ? "input" : "output", idx, k);
 		if (io->bind_sym[k] < -1 || (io->bind_sym[k] >= 0 &&
 					     (uint32_t)io->bind_sym[k] >= p->nsyms))
-			return say(msg, len, -EINVAL, "%s %u: dim %u binds a bad symbol",
+			return rt_say(msg, len, -EINVAL, "%s %u: dim %u binds a bad symbol",
 				   input ? "input" : "output", idx, k);
 	}
 	return 0;
@@ -206,11 +192,11 @@ int accel_program_check(const struct accel_program *p, char *msg, size_t len)
 	int ret;
 
 	if (p->version != ACCEL_PROGRAM_VERSION)
-		return say(msg, len, -EINVAL, "program version %u, this runtime reads %u",
+		return rt_say(msg, len, -EINVAL, "program version %u, this runtime reads %u",
 			   p->version, ACCEL_PROGRAM_VERSION);
 	for (i = 0; i < p->nsyms; i++)
 		if (!p->sym_names || !p->sym_names[i])
-			return say(msg, len, -EINVAL, "symbol %u has no name", i);
+			return rt_say(msg, len, -EINVAL, "symbol %u has no name", i);
 	for (i = 0; i < p->nexprs; i++) {
 		ret = check_expr(p, i, msg, len);
 		if (ret)
@@ -228,21 +214,21 @@ int accel_program_check(const struct accel_program *p, char *msg, size_t len)
 	}
 	for (i = 0; i < p->ntemplates; i++)
 		if (!p->templates[i].data || p->templates[i].size < sizeof(struct vaccel_cmdbuf_header))
-			return say(msg, len, -EINVAL, "template %u is empty", i);
+			return rt_say(msg, len, -EINVAL, "template %u is empty", i);
 	for (i = 0; i < p->npatches; i++) {
 		const struct accel_program_patch *pa = &p->patches[i];
 
 		if (pa->tmpl >= p->ntemplates || (pa->width != 4 && pa->width != 8) ||
 		    pa->expr >= p->nexprs || pa->offset > p->templates[pa->tmpl].size ||
 		    pa->width > p->templates[pa->tmpl].size - pa->offset)
-			return say(msg, len, -EINVAL, "patch %u is out of range", i);
+			return rt_say(msg, len, -EINVAL, "patch %u is out of range", i);
 	}
 	for (i = 0; i < p->nslots; i++)
 		if (p->slots[i].first > p->slots[i].last || p->slots[i].last >= p->nsteps ||
 		    p->slots[i].size_expr >= p->nexprs)
-			return say(msg, len, -EINVAL, "slot %u is out of range", i);
+			return rt_say(msg, len, -EINVAL, "slot %u is out of range", i);
 	if (p->weights_size && !p->weights)
-		return say(msg, len, -EINVAL, "weights missing");
+		return rt_say(msg, len, -EINVAL, "weights missing");
 	return 0;
 }
 
@@ -254,7 +240,7 @@ int accel_program_bind(const struct accel_program *p, const struct accel_tensor 
 	int ret;
 
 	if (nin != p->ninputs)
-		return say(msg, len, -EINVAL, "%u inputs given, the program takes %u", nin,
+		return rt_say(msg, len, -EINVAL, "%u inputs given, the program takes %u", nin,
 			   p->ninputs);
 	for (i = 0; i < p->nsyms; i++)
 		symvals[i] = -1;
@@ -262,12 +248,12 @@ int accel_program_bind(const struct accel_program *p, const struct accel_tensor 
 		const struct accel_program_io *io = &p->inputs[i];
 
 		if ((uint32_t)in[i].dtype != io->dtype || in[i].rank != (int)io->rank)
-			return say(msg, len, -EINVAL, "input %s: %s rank %d given, %s rank %u "
+			return rt_say(msg, len, -EINVAL, "input %s: %s rank %d given, %s rank %u "
 				   "expected", io->name, accel_dtype_name(in[i].dtype), in[i].rank,
 				   accel_dtype_name(io->dtype), io->rank);
 		for (k = 0; k < io->rank; k++) {
 			if (in[i].dims[k] < 1 || in[i].dims[k] > UINT32_MAX)
-				return say(msg, len, -EINVAL, "input %s: dim %u is %lld, must be "
+				return rt_say(msg, len, -EINVAL, "input %s: dim %u is %lld, must be "
 					   "1 .. %u", io->name, k, (long long)in[i].dims[k],
 					   UINT32_MAX);
 			if (io->bind_sym[k] >= 0 && symvals[io->bind_sym[k]] < 0)
@@ -276,7 +262,7 @@ int accel_program_bind(const struct accel_program *p, const struct accel_tensor 
 	}
 	for (i = 0; i < p->nsyms; i++)
 		if (symvals[i] < 0)
-			return say(msg, len, -EINVAL, "symbol '%s' is not the dim of any input",
+			return rt_say(msg, len, -EINVAL, "symbol '%s' is not the dim of any input",
 				   p->sym_names[i]);
 	for (i = 0; i < nin; i++) {
 		const struct accel_program_io *io = &p->inputs[i];
@@ -284,10 +270,10 @@ int accel_program_bind(const struct accel_program *p, const struct accel_tensor 
 		for (k = 0; k < io->rank; k++) {
 			ret = accel_program_eval(p, io->dims[k], symvals, NULL, &v);
 			if (ret)
-				return say(msg, len, ret, "input %s: dim %u cannot be evaluated",
+				return rt_say(msg, len, ret, "input %s: dim %u cannot be evaluated",
 					   io->name, k);
 			if (v != in[i].dims[k])
-				return say(msg, len, -EINVAL, "input %s: dim %u is %lld but must be "
+				return rt_say(msg, len, -EINVAL, "input %s: dim %u is %lld but must be "
 					   "%lld under the other dims", io->name, k,
 					   (long long)in[i].dims[k], (long long)v);
 		}
@@ -308,10 +294,10 @@ int accel_program_patch(const struct accel_program *p, uint8_t *const *dst,
 
 		ret = accel_program_eval(p, pa->expr, symvals, slot_offsets, &v);
 		if (ret)
-			return say(msg, len, ret, "patch %u: expression %u fails (%s)", i,
+			return rt_say(msg, len, ret, "patch %u: expression %u fails (%s)", i,
 				   pa->expr, strerror(-ret));
 		if (v < 0 || (pa->width == 4 && v > UINT32_MAX))
-			return say(msg, len, -ERANGE, "patch %u: value %lld does not fit a %u-byte "
+			return rt_say(msg, len, -ERANGE, "patch %u: value %lld does not fit a %u-byte "
 				   "field", i, (long long)v, pa->width);
 		if (pa->width == 4) {
 			uint32_t u = (uint32_t)v;
