@@ -27,47 +27,12 @@
 #include "harness.h"
 #include "malloc_count.h"
 #include "npy.h"
+#include "tolerance.h"
 #include "runtime_alloc_count.h"
 
-#define RTOL 1e-4
-#define ATOL 1e-5
 
 static const char *fixture_dir, *artifact_dir;
 static struct accel_device *dev;
-
-static void compare(const char *what, const struct accel_tensor *got,
-		    const struct accel_tensor *want)
-{
-	int64_t i, n = 1, bad = 0;
-	double worst = 0;
-	int d;
-
-	CHECK(got->dtype == want->dtype && got->rank == want->rank, "%s: dtype/rank differ", what);
-	if (got->rank != want->rank)
-		return;
-	for (d = 0; d < got->rank; d++) {
-		CHECK(got->dims[d] == want->dims[d], "%s: dim %d is %lld, want %lld", what, d,
-		      (long long)got->dims[d], (long long)want->dims[d]);
-		if (got->dims[d] != want->dims[d])
-			return;
-		n *= want->dims[d];
-	}
-	for (i = 0; i < n; i++) {
-		double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
-		double e = fabs(a - w);
-
-		if (!(e <= ATOL + RTOL * fabs(w))) {
-			if (!bad)
-				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what, (long long)i,
-					a, w);
-			bad++;
-		}
-		worst = e > worst ? e : worst;
-	}
-	CHECK(bad == 0, "%s: %lld of %lld elements outside tolerance", what, (long long)bad,
-	      (long long)n);
-	printf("# %s: %lld elements, max abs error %.3g\n", what, (long long)n, worst);
-}
 
 static double now_ms(void)
 {
@@ -124,7 +89,7 @@ static void run_model(const char *model)
 			goto out;
 		snprintf(what, sizeof(what), "%s.apkg at %s.in.%d vs pytorch", model, model,
 			 batches[i]);
-		compare(what, &got, &want[i]);
+		tol_check(what, &got, &want[i]);
 	}
 	/*
 	 * Both shapes seen: running them again allocates nothing in the
@@ -160,7 +125,7 @@ static void run_model(const char *model)
 	accel_runner_stats(r, &st);
 	CHECK(st.buffer_allocs == bufs, "%s: %llu device buffers allocated at known shapes",
 	      model, (unsigned long long)(st.buffer_allocs - bufs));
-	compare(what, &got, &want[1]);
+	tol_check(what, &got, &want[1]);
 out:
 	for (i = 0; i < 2; i++) {
 		free(x[i].data);

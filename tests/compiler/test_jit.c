@@ -25,9 +25,8 @@
 #include "harness.h"
 #include "malloc_count.h"
 #include "npy.h"
+#include "tolerance.h"
 
-#define RTOL 1e-4
-#define ATOL 1e-5
 
 static const char *dir;
 static struct accel_device *dev;
@@ -40,39 +39,6 @@ static int64_t numel(const struct accel_tensor *t)
 	for (i = 0; i < t->rank; i++)
 		n *= t->dims[i];
 	return n;
-}
-
-/* Elements outside tolerance (shape mismatches count as one). */
-static int64_t mismatches(const char *what, const struct accel_tensor *got,
-			  const struct accel_tensor *want)
-{
-	int64_t i, n, bad = 0;
-
-	if (got->rank != want->rank ||
-	    memcmp(got->dims, want->dims, (size_t)got->rank * sizeof(got->dims[0]))) {
-		fprintf(stderr, "%s: shape differs\n", what);
-		return 1;
-	}
-	n = numel(want);
-	for (i = 0; i < n; i++) {
-		double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
-
-		if (!(fabs(a - w) <= ATOL + RTOL * fabs(w))) {
-			if (!bad)
-				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what,
-					(long long)i, a, w);
-			bad++;
-		}
-	}
-	return bad;
-}
-
-static void expect_match(const char *what, const struct accel_tensor *got,
-			 const struct accel_tensor *want)
-{
-	int64_t bad = mismatches(what, got, want);
-
-	CHECK(bad == 0, "%s: %lld elements outside tolerance", what, (long long)bad);
 }
 
 static void random_input(struct accel_tensor *t, int rank, const int64_t *dims, unsigned seed)
@@ -146,7 +112,7 @@ static void against_pytorch(struct accel_jit_fn *fn, const char *model, int b)
 		CHECK(ret == 0, "%s b=%d: %s", model, b, accel_jit_error(fn));
 		snprintf(what, sizeof(what), "%s fixture %d: jit vs pytorch", model, b);
 		if (!ret)
-			expect_match(what, &got, &want);
+			tol_check(what, &got, &want);
 	}
 	free(x.data);
 	free(want.data);
@@ -212,7 +178,7 @@ static void sweep_mlp(struct accel_jit_fn *fn, int from, int to, int64_t *bad_ba
 		view = want;
 		view.dims[0] = b;
 		snprintf(what, sizeof(what), "mlp batch %d: jit vs interpreter", b);
-		*bad_batches += mismatches(what, &got, &view) != 0;
+		*bad_batches += tol_mismatches(what, &got, &view, NULL) != 0;
 	}
 out:
 	accel_tensor_release(&want);
@@ -302,7 +268,7 @@ static void test_encoder_seq_sweep(void)
 			snprintf(what, sizeof(what), "encoder seq %lld: jit vs interpreter",
 				 (long long)seq);
 			if (!ret)
-				bad += mismatches(what, &got, &want) != 0;
+				bad += tol_mismatches(what, &got, &want, NULL) != 0;
 		}
 		accel_tensor_release(&want);
 		free(x.data);

@@ -24,9 +24,8 @@
 
 #include "harness.h"
 #include "npy.h"
+#include "tolerance.h"
 
-#define RTOL 1e-4
-#define ATOL 1e-5
 
 static const char *dir;
 static struct accel_device *dev;
@@ -39,38 +38,6 @@ static int64_t numel(const struct accel_tensor *t)
 	for (i = 0; i < t->rank; i++)
 		n *= t->dims[i];
 	return n;
-}
-
-static void compare(const char *what, const struct accel_tensor *got,
-		    const struct accel_tensor *want)
-{
-	int64_t i, n, bad = 0;
-	double worst = 0;
-	int d;
-
-	CHECK(got->rank == want->rank, "%s: rank %d, want %d", what, got->rank, want->rank);
-	for (d = 0; d < got->rank && d < want->rank; d++)
-		CHECK(got->dims[d] == want->dims[d], "%s: dim %d is %lld, want %lld", what, d,
-		      (long long)got->dims[d], (long long)want->dims[d]);
-	if (got->rank != want->rank ||
-	    memcmp(got->dims, want->dims, (size_t)got->rank * sizeof(got->dims[0])))
-		return;
-	n = numel(want);
-	for (i = 0; i < n; i++) {
-		double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
-		double e = fabs(a - w);
-
-		if (!(e <= ATOL + RTOL * fabs(w))) {
-			if (!bad)
-				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what, (long long)i,
-					a, w);
-			bad++;
-		}
-		worst = e > worst ? e : worst;
-	}
-	CHECK(bad == 0, "%s: %lld of %lld elements outside tolerance", what, (long long)bad,
-	      (long long)n);
-	printf("# %s: %lld elements, max abs error %.3g\n", what, (long long)n, worst);
 }
 
 static struct accel_graph *load(const char *model)
@@ -104,11 +71,11 @@ static void run_one(const char *model, struct accel_runner *r, const struct acce
 	ret = accel_interp_run(ref, x, 1, &interp, 1, &err);
 	CHECK(ret == 0, "%s: interpreter: %s", model, err.msg);
 	if (want)
-		compare(what, &got, want);
+		tol_check(what, &got, want);
 	if (!ret) {
 		snprintf(what, sizeof(what), "%s %lldx%lld device vs interpreter", model,
 			 (long long)x->dims[0], (long long)x->dims[1]);
-		compare(what, &got, &interp);
+		tol_check(what, &got, &interp);
 	}
 	accel_tensor_release(&interp);
 }
