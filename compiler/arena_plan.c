@@ -117,7 +117,7 @@ int accel_program_memory(const struct accel_program *p, const int64_t *symvals,
 	for (i = 0; i < p->ninputs + p->noutputs; i++) {
 		const struct accel_program_io *io = i < p->ninputs ? &p->inputs[i] :
 						    &p->outputs[i - p->ninputs];
-		uint64_t bytes = accel_dtype_size(io->dtype);
+		uint64_t bytes = accel_dtype_size(accel_program_device_dtype(io->dtype));
 		uint32_t k;
 
 		for (k = 0; k < io->rank; k++) {

@@ -45,7 +45,9 @@ static int io_sig(struct progbuild *b, const struct accel_value *v, bool input,
 		return -ENOMEM;
 	io->dtype = v->dtype;
 	io->rank = (uint32_t)v->shape.rank;
-	if (v->dtype == ACCEL_DT_BOOL || !vaccel_dtype_of(v->dtype))
+	/* A bool keeps its dtype in the signature; its device buffer holds f32
+	 * 0/1 (accel_program_device_dtype()), converted by the runner. */
+	if (v->dtype != ACCEL_DT_BOOL && !vaccel_dtype_of(v->dtype))
 		return -EOPNOTSUPP;
 	for (k = 0; k < v->shape.rank; k++) {
 		e = pb_expr_dim(b, v->shape.dims[k]);

@@ -11,6 +11,12 @@
  * Then it submits the command buffers in order on one queue, each waiting
  * for the one before, and waits for the last. At unchanged shapes a launch
  * allocates nothing.
+ *
+ * Bool inputs and outputs live on the device as f32 0.0/1.0 (ISA 1.0 has
+ * no bool type nor a packet that converts to float): accel_runner_run()
+ * converts a bool input while copying it into the mapped input buffer,
+ * which is the staging area, and a bool output back to bytes in place in
+ * its mapped output buffer after the run. Neither allocates.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -199,7 +205,7 @@ static int grow(struct accel_runner *r, struct accel_buffer **buf, uint64_t *cap
 
 static int io_size(struct accel_runner *r, const struct accel_program_io *io, uint64_t *bytes)
 {
-	uint64_t b = accel_dtype_size(io->dtype);
+	uint64_t b = accel_dtype_size(accel_program_device_dtype(io->dtype));
 	uint32_t k;
 	int64_t v;
 	int ret;
@@ -348,6 +354,31 @@ int accel_runner_output_shape(struct accel_runner *r, const struct accel_tensor 
 	return 0;
 }
 
+/* Host bools (0 false, anything else true) to the device's f32 0/1. */
+static void bool_to_f32(float *dst, const uint8_t *src, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = src[i] ? 1.0f : 0.0f;
+}
+
+/*
+ * The device's f32 0/1 (any non-zero, NaN included, is true as in a Cast
+ * to bool) to bytes 0/1, in place: byte i is written after float i/4 <= i
+ * was read, so nothing is overwritten before it is read.
+ */
+static void f32_to_bool_in_place(uint8_t *buf, uint64_t n)
+{
+	uint64_t i;
+	float f;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&f, buf + i * sizeof(f), sizeof(f));
+		buf[i] = f != 0.0f;
+	}
+}
+
 int accel_runner_run(struct accel_runner *r, const struct accel_tensor *in, uint32_t nin,
 		     struct accel_tensor *out, uint32_t nout)
 {
@@ -374,7 +405,11 @@ int accel_runner_run(struct accel_runner *r, const struct accel_tensor *in, uint
 				return fail(r, ret, "cannot map an I/O buffer");
 		}
 		r->submit_bufs[ACCEL_PROGRAM_BUF_IO + i] = r->own[i];
-		if (i < nin)
+		if (i >= nin)
+			continue;
+		if (p->inputs[i].dtype == ACCEL_DT_BOOL)
+			bool_to_f32(r->own_map[i], in[i].data, r->io_bytes[i] / sizeof(float));
+		else
 			memcpy(r->own_map[i], in[i].data, r->io_bytes[i]);
 	}
 	ret = submit_all(r);
@@ -385,6 +420,8 @@ int accel_runner_run(struct accel_runner *r, const struct accel_tensor *in, uint
 		if (ret)
 			return ret;
 		out[i].data = r->own_map[nin + i];
+		if (p->outputs[i].dtype == ACCEL_DT_BOOL)
+			f32_to_bool_in_place(out[i].data, r->io_bytes[nin + i] / sizeof(float));
 	}
 	return 0;
 }

@@ -164,7 +164,10 @@ struct accel_program_slot {
 /**
  * struct accel_program_io - an input or output of the program.
  * @name: the graph value's name (NUL-terminated, owned by the program).
- * @dtype: enum accel_dtype of its elements.
+ * @dtype: enum accel_dtype of its elements, as the caller gives or gets
+ *	them on the host. ACCEL_DT_BOOL (one byte per element, 0 false, any
+ *	other value true) is held on the device as f32 0.0/1.0, the form
+ *	every packet reads: see accel_program_device_dtype().
  * @rank: 0 .. ACCEL_IR_MAX_RANK.
  * @dims: expression index of each dim (the first @rank entries).
  * @bind_sym: for inputs, the symbol dim k binds when it is a bare symbol
@@ -228,6 +231,20 @@ struct accel_program {
 	uint32_t reserved32;
 	uint64_t reserved[4];
 };
+
+/**
+ * accel_program_device_dtype() - the dtype an input or output of dtype @dt
+ * has in its device buffer. ISA 1.0 has no bool type and no packet that
+ * converts integers to floats, so a bool input or output lives on the
+ * device as f32 0.0/1.0: accel_runner_run() converts bool host data into
+ * the mapped input buffer on upload and the output buffer back to bytes
+ * 0/1 after the run, in place, allocating nothing. With
+ * accel_runner_launch() the caller's buffers hold the device form.
+ */
+static inline enum accel_dtype accel_program_device_dtype(uint32_t dt)
+{
+	return dt == ACCEL_DT_BOOL ? ACCEL_DT_F32 : (enum accel_dtype)dt;
+}
 
 /* ---- compiling (compiler/compile.c; links the compiler) ---------------- */
 
@@ -384,11 +401,14 @@ void accel_runner_destroy(struct accel_runner *r);
 /**
  * accel_runner_run() - run once on host tensors and wait for the result.
  * @r: the runner.
- * @in: inputs in the order of p->inputs, dense row-major host data.
+ * @in: inputs in the order of p->inputs, dense row-major host data (a bool
+ *	input one byte per element; it is converted to f32 0/1 while being
+ *	copied into the device buffer).
  * @nin: p->ninputs.
  * @out: receives each output's dtype, rank, dims and data; data points into
  *	the runner's mapped output buffer and stays valid until the next run
- *	or accel_runner_destroy() (do not free it).
+ *	or accel_runner_destroy() (do not free it). A bool output is given
+ *	as bytes 0/1, converted in place in that buffer.
  * @nout: p->noutputs.
  *
  * Binds the symbols; when they differ from the previous run, plans the
@@ -404,9 +424,12 @@ int accel_runner_run(struct accel_runner *r, const struct accel_tensor *in, uint
  * @r: the runner.
  * @in: input shapes (only dtype, rank and dims are read), as for
  *	accel_program_bind().
- * @in_bufs: one device buffer per input, holding it dense at offset 0.
+ * @in_bufs: one device buffer per input, holding it dense at offset 0 in
+ *	its device dtype (accel_program_device_dtype(): a bool input as f32
+ *	0.0/1.0).
  * @out_bufs: one device buffer per output, large enough for it
- *	(accel_runner_output_shape() says its shape); -ENOSPC otherwise.
+ *	(accel_runner_output_shape() says its shape; a bool output is
+ *	written as f32 0.0/1.0); -ENOSPC otherwise.
  *
  * The zero-copy form of accel_runner_run(); same symbol handling.
  */

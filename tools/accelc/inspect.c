@@ -154,7 +154,7 @@ static int bind_shapes(const struct accelc *ac, const struct accel_program *p, i
 static uint64_t io_bytes(const struct accel_program *p, const struct accel_program_io *io,
 			 const int64_t *sym)
 {
-	uint64_t n = accel_dtype_size(io->dtype);
+	uint64_t n = accel_dtype_size(accel_program_device_dtype(io->dtype));
 	uint32_t k;
 	int64_t v;
 
@@ -182,7 +182,11 @@ static void print_io(const char *key, const struct accel_program *p,
 			print_string(PRINT_ANY, NULL, k ? ", %s" : "%s", text);
 		}
 		close_json_array(PRINT_JSON, NULL);
-		print_u64(PRINT_ANY, "bytes", "]  %" PRIu64 " bytes\n", io_bytes(p, &io[i], sym));
+		print_u64(PRINT_ANY, "bytes", "]  %" PRIu64 " bytes", io_bytes(p, &io[i], sym));
+		/* A bool is held as f32 0/1 on the device: the bytes above. */
+		if (io[i].dtype == ACCEL_DT_BOOL)
+			print_string(PRINT_FP, NULL, "%s", " (f32 0/1 on the device)");
+		print_string(PRINT_FP, NULL, "%s", "\n");
 		close_json_object();
 	}
 	close_json_array(PRINT_JSON, NULL);
