@@ -15,7 +15,7 @@ FUZZ_SECS  ?= 60
 DEB_PKGS := gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 \
 	libopenblas-dev libdnnl-dev libdrm-dev libpci-dev linux-headers-amd64 kmod \
 	qemu-system-x86 linux-image-amd64 busybox-static cpio \
-	protobuf-c-compiler libprotobuf-c-dev libonnx-dev
+	protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-torchvision
 
 BINARIES := tools/accelctl/accelctl tools/accelc/accelc tools/demo/accel-mlp-demo
 
