@@ -33,9 +33,10 @@ bool op_is_elementwise(const struct accel_node *n)
 {
 	switch (n->op) {
 	case ACCEL_OP_ADD: case ACCEL_OP_SUB: case ACCEL_OP_MUL: case ACCEL_OP_DIV:
-	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE: case ACCEL_OP_RELU:
+	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE: case ACCEL_OP_AND:
+	case ACCEL_OP_OR: case ACCEL_OP_RELU:
 	case ACCEL_OP_GELU: case ACCEL_OP_ERF: case ACCEL_OP_TANH: case ACCEL_OP_SIGMOID:
-	case ACCEL_OP_SQRT: case ACCEL_OP_CAST:
+	case ACCEL_OP_SQRT: case ACCEL_OP_CAST: case ACCEL_OP_NOT:
 		return true;
 	default:
 		return false;

@@ -232,6 +232,19 @@ static int member(struct fprog *p, const struct accel_graph *g, uint32_t mi)
 	case ACCEL_OP_WHERE:
 		emit(p, VACCEL_FUSED_SELECT, d, b, c, (uint32_t)a);
 		break;
+	/* bools are f32 0/1: a and b is a * b, a or b max(a, b). */
+	case ACCEL_OP_AND: emit(p, VACCEL_FUSED_BINARY, d, a, b, VACCEL_BINARY_MUL); break;
+	case ACCEL_OP_OR: emit(p, VACCEL_FUSED_BINARY, d, a, b, VACCEL_BINARY_MAX); break;
+	case ACCEL_OP_NOT:
+		/* bools are f32 0/1: !x is x != 0 ? 0 : 1. */
+		t1 = const_reg(p, 0.0f);
+		t2 = const_reg(p, 1.0f);
+		if (t1 < 0 || t2 < 0)
+			return p->error;
+		emit(p, VACCEL_FUSED_SELECT, d, t1, t2, (uint32_t)a);
+		free_reg(p, t1);
+		free_reg(p, t2);
+		break;
 	case ACCEL_OP_CAST:
 		if (n->outputs[0]->dtype == ACCEL_DT_BOOL && n->inputs[0]->dtype == ACCEL_DT_F32) {
 			t1 = const_reg(p, 1.0f);

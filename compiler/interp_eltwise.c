@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * interp_eltwise.c - elementwise kernels: binary ops with numpy broadcasting
- * (integer ops wrap, never overflow), Where, the unary activations and Cast.
+ * (integer ops wrap, never overflow), Where, And/Or, the unary activations,
+ * Cast and Not.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ int ik_elementwise(struct kctx *c)
 		return ik_err(c, "condition must be bool and branches of one dtype");
 	if (op != ACCEL_OP_WHERE && op != ACCEL_OP_POW && t[0]->dtype != t[1]->dtype)
 		return ik_err(c, "inputs differ in dtype");
+	if ((op == ACCEL_OP_AND || op == ACCEL_OP_OR) && t[0]->dtype != ACCEL_DT_BOOL)
+		return ik_err(c, "inputs must be bool");
 	dt = op == ACCEL_OP_EQUAL ? ACCEL_DT_BOOL : op == ACCEL_OP_WHERE ? t[1]->dtype : t[0]->dtype;
 	ret = ik_alloc(c, 0, dt, r, dims);
 	if (ret)
@@ -84,6 +87,8 @@ int ik_elementwise(struct kctx *c)
 				break;
 			case ACCEL_OP_POW: z = int_pow(x, y); break;
 			case ACCEL_OP_EQUAL: z = x == y; break;
+			case ACCEL_OP_AND: z = x && y; break;
+			case ACCEL_OP_OR: z = x || y; break;
 			default: break;
 			}
 			ik_puti(&c->out[0], k, z);
@@ -118,6 +123,9 @@ int ik_unary(struct kctx *c)
 		dt = (enum accel_dtype)ir_attr_int(c->n, "to");
 		if (dt != ACCEL_DT_F32 && !ik_is_int(dt))
 			return ik_err(c, "cannot cast to %s", accel_dtype_name(dt));
+	} else if (op == ACCEL_OP_NOT) {
+		if (dt != ACCEL_DT_BOOL)
+			return ik_err(c, "input must be bool");
 	} else if (dt != ACCEL_DT_F32) {
 		return ik_err(c, "input must be f32");
 	}
@@ -133,6 +141,9 @@ int ik_unary(struct kctx *c)
 				ik_puti(&c->out[0], i, dt == ACCEL_DT_BOOL ? ik_get(x, i) != 0 : ik_geti(x, i));
 			else
 				ik_put(&c->out[0], i, ik_is_int(x->dtype) ? (double)ik_geti(x, i) : v);
+			continue;
+		case ACCEL_OP_NOT:
+			ik_puti(&c->out[0], i, !ik_geti(x, i));
 			continue;
 		case ACCEL_OP_RELU: y = v > 0 ? v : 0; break;
 		case ACCEL_OP_ERF: y = erff(v); break;

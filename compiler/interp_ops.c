@@ -73,7 +73,8 @@ double ik_get(const struct accel_tensor *t, int64_t i)
 	case ACCEL_DT_I32:
 		return ((const int32_t *)t->data)[i];
 	case ACCEL_DT_BOOL:
-		return ((const uint8_t *)t->data)[i];
+		/* Any non-zero byte is true, and reads as 1. */
+		return ((const uint8_t *)t->data)[i] != 0;
 	default:
 		return 0;
 	}
@@ -87,7 +88,7 @@ int64_t ik_geti(const struct accel_tensor *t, int64_t i)
 	case ACCEL_DT_I32:
 		return ((const int32_t *)t->data)[i];
 	case ACCEL_DT_BOOL:
-		return ((const uint8_t *)t->data)[i];
+		return ((const uint8_t *)t->data)[i] != 0;
 	case ACCEL_DT_F32: {
 		float f = ((const float *)t->data)[i];
 
@@ -312,11 +313,12 @@ int interp_node(const struct accel_graph *g, const struct accel_node *n,
 		out[i].data = NULL;
 	switch (n->op) {
 	case ACCEL_OP_ADD: case ACCEL_OP_SUB: case ACCEL_OP_MUL: case ACCEL_OP_DIV:
-	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE:
+	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE: case ACCEL_OP_AND:
+	case ACCEL_OP_OR:
 		ret = ik_elementwise(&c);
 		break;
 	case ACCEL_OP_RELU: case ACCEL_OP_GELU: case ACCEL_OP_ERF: case ACCEL_OP_TANH:
-	case ACCEL_OP_SIGMOID: case ACCEL_OP_SQRT: case ACCEL_OP_CAST:
+	case ACCEL_OP_SIGMOID: case ACCEL_OP_SQRT: case ACCEL_OP_CAST: case ACCEL_OP_NOT:
 		ret = ik_unary(&c);
 		break;
 	case ACCEL_OP_MATMUL: ret = ik_matmul(&c); break;

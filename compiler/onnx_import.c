@@ -395,9 +395,11 @@ struct op_map {
 static const struct op_map op_map[] = {
 	{ "Add", ACCEL_OP_ADD }, { "Sub", ACCEL_OP_SUB }, { "Mul", ACCEL_OP_MUL },
 	{ "Div", ACCEL_OP_DIV }, { "Pow", ACCEL_OP_POW }, { "Equal", ACCEL_OP_EQUAL },
-	{ "Where", ACCEL_OP_WHERE }, { "Relu", ACCEL_OP_RELU }, { "Gelu", ACCEL_OP_GELU },
+	{ "Where", ACCEL_OP_WHERE }, { "And", ACCEL_OP_AND }, { "Or", ACCEL_OP_OR },
+	{ "Relu", ACCEL_OP_RELU }, { "Gelu", ACCEL_OP_GELU },
 	{ "Erf", ACCEL_OP_ERF }, { "Tanh", ACCEL_OP_TANH }, { "Sigmoid", ACCEL_OP_SIGMOID },
-	{ "Sqrt", ACCEL_OP_SQRT }, { "Cast", ACCEL_OP_CAST }, { "MatMul", ACCEL_OP_MATMUL },
+	{ "Sqrt", ACCEL_OP_SQRT }, { "Cast", ACCEL_OP_CAST }, { "Not", ACCEL_OP_NOT },
+	{ "MatMul", ACCEL_OP_MATMUL },
 	{ "Gemm", ACCEL_OP_GEMM }, { "Conv", ACCEL_OP_CONV },
 	{ "BatchNormalization", ACCEL_OP_BATCHNORM },
 	{ "LayerNormalization", ACCEL_OP_LAYERNORM }, { "Softmax", ACCEL_OP_SOFTMAX },

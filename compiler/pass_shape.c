@@ -222,6 +222,8 @@ static int infer_elementwise(struct sctx *c)
 	if (op != ACCEL_OP_POW && a->dtype != b->dtype)
 		return nerr(c, "inputs differ in dtype (%s, %s)", accel_dtype_name(a->dtype),
 			    accel_dtype_name(b->dtype));
+	if ((op == ACCEL_OP_AND || op == ACCEL_OP_OR) && a->dtype != ACCEL_DT_BOOL)
+		return nerr(c, "inputs must be bool, not %s", accel_dtype_name(a->dtype));
 	if (op == ACCEL_OP_EQUAL)
 		dt = ACCEL_DT_BOOL;
 	ret = broadcast(c, &a->shape, &b->shape, &s);
@@ -244,6 +246,9 @@ static int infer_unary(struct sctx *c)
 		dt = (enum accel_dtype)ir_attr_int(c->n, "to");
 		if (dt <= ACCEL_DT_UNDEF || dt >= ACCEL_DT_COUNT)
 			return nerr(c, "invalid target dtype %d", dt);
+	} else if (c->n->op == ACCEL_OP_NOT) {
+		if (x->dtype != ACCEL_DT_BOOL)
+			return nerr(c, "input must be bool, not %s", accel_dtype_name(x->dtype));
 	} else if (x->dtype != ACCEL_DT_F32) {
 		return nerr(c, "input must be f32, not %s", accel_dtype_name(x->dtype));
 	}
@@ -1103,10 +1108,11 @@ static int infer_node(struct sctx *c)
 	}
 	switch (n->op) {
 	case ACCEL_OP_ADD: case ACCEL_OP_SUB: case ACCEL_OP_MUL: case ACCEL_OP_DIV:
-	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE:
+	case ACCEL_OP_POW: case ACCEL_OP_EQUAL: case ACCEL_OP_WHERE: case ACCEL_OP_AND:
+	case ACCEL_OP_OR:
 		return infer_elementwise(c);
 	case ACCEL_OP_RELU: case ACCEL_OP_GELU: case ACCEL_OP_ERF: case ACCEL_OP_TANH:
-	case ACCEL_OP_SIGMOID: case ACCEL_OP_SQRT: case ACCEL_OP_CAST:
+	case ACCEL_OP_SIGMOID: case ACCEL_OP_SQRT: case ACCEL_OP_CAST: case ACCEL_OP_NOT:
 		return infer_unary(c);
 	case ACCEL_OP_MATMUL:
 		return infer_matmul(c);

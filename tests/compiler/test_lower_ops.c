@@ -5,8 +5,9 @@
  * the symbol n without recompiling, against the reference interpreter.
  *
  * Graphs are written in the text form with random constants. Inputs are
- * random f32; a dim written "n" takes the value under test. Float outputs
- * must agree within rtol 1e-4, atol 1e-5; integer outputs exactly.
+ * random f32 (bool inputs random bytes, 0 about half the time and any other
+ * value true); a dim written "n" takes the value under test. Float outputs
+ * must agree within rtol 1e-4, atol 1e-5; integer and bool outputs exactly.
  */
 #include <errno.h>
 #include <math.h>
@@ -93,6 +94,16 @@ static void fill_input(const struct accel_graph *g, const struct accel_value *v,
 			((int64_t *)t->data)[i] = (int64_t)frand(0.0f, 9.99f) - 5;
 		return;
 	}
+	if (t->dtype == ACCEL_DT_BOOL) {
+		/* Not only 0 and 1: any non-zero byte is true (numpy's rule). */
+		static const uint8_t vals[4] = { 0, 1, 2, 255 };
+
+		t->data = malloc((size_t)cnt);
+		for (i = 0; t->data && i < cnt; i++)
+			((uint8_t *)t->data)[i] = frand(0.0f, 1.0f) < 0.5f ? 0 :
+						  vals[1 + (int)frand(0.0f, 2.99f)];
+		return;
+	}
 	t->data = malloc((size_t)cnt * sizeof(float));
 	for (i = 0; t->data && i < cnt; i++)
 		((float *)t->data)[i] = frand(-2.0f, 2.0f);
@@ -121,6 +132,14 @@ static void compare(const char *what, const struct accel_tensor *got,
 
 		if (got->dtype == ACCEL_DT_I64) {
 			ok = ((const int64_t *)got->data)[i] == ((const int64_t *)want->data)[i];
+		} else if (got->dtype == ACCEL_DT_BOOL) {
+			/* The runner's bytes are exactly 0 or 1. */
+			ok = ((const uint8_t *)got->data)[i] ==
+			     !!((const uint8_t *)want->data)[i];
+			if (!ok && !bad)
+				fprintf(stderr, "%s: [%lld] = %u, want %u\n", what, (long long)i,
+					((const uint8_t *)got->data)[i],
+					((const uint8_t *)want->data)[i]);
 		} else {
 			double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
 
@@ -241,6 +260,37 @@ static void test_equal_where_cast(void)
 	    "  %%c = Cast(%%e) {to=1}\n  %%y = Add(%%w, %%c)\n  output %%y\n");
 	finish();
 	check_graph("equal/where/cast", NULL);
+}
+
+/*
+ * Bool graph inputs and outputs: the runner converts a bool input to f32
+ * 0/1 on upload and a bool output back to bytes. In between: Not, And, Or,
+ * Where on a run-time condition, Cast bool -> f32 and f32 -> bool, Equal of
+ * bools, a broadcast (Expand) and a view (Reshape) of a bool.
+ */
+static void test_bool_io(void)
+{
+	begin();
+	put("  input %%m: bool[n, 4]\n  input %%k: bool[4]\n  input %%a: f32[n, 4]\n"
+	    "  input %%b: f32[n, 4]\n"
+	    "  %%nm = Not(%%m)\n  %%and = And(%%nm, %%k)\n  %%or = Or(%%m, %%k)\n"
+	    "  %%w = Where(%%m, %%a, %%b)\n  %%c = Cast(%%or) {to=1}\n"
+	    "  %%y = Add(%%w, %%c)\n  %%ab = Cast(%%a) {to=7}\n  %%eq = Equal(%%ab, %%m)\n"
+	    "  %%e = Expand(%%k) {shape=[n, 4]}\n  %%r = Reshape(%%m) {shape=[4, n]}\n"
+	    "  output %%y\n  output %%and\n  output %%eq\n  output %%e\n  output %%r\n"
+	    "  output %%nm\n");
+	finish();
+	check_graph("bool in/out", NULL);
+
+	/* The mask pattern of nn.MultiheadAttention: a bool key-padding mask
+	 * becomes an additive -inf mask before the softmax. */
+	begin();
+	put("  input %%x: f32[n, 3, 5]\n  input %%pad: bool[n, 5]\n"
+	    "  const %%ninf: f32[] = [-inf]\n  const %%zero: f32[] = [0x0p+0]\n"
+	    "  %%u = Unsqueeze(%%pad) {axes=[1]}\n  %%add = Where(%%u, %%ninf, %%zero)\n"
+	    "  %%s = Add(%%x, %%add)\n  %%y = Softmax(%%s) {axis=-1}\n  output %%y\n");
+	finish();
+	check_graph("key-padding mask", NULL);
 }
 
 static void test_matmul(void)
@@ -512,6 +562,34 @@ static void test_refusals(void)
 	      "int->float Cast: %d %s", ret, err.msg);
 	accel_program_destroy(p);
 	accel_graph_destroy(g);
+	p = NULL;
+	g = NULL;
+
+	/* A run-time bool is f32 0/1 on the device: no packet makes it i64. */
+	begin();
+	put("  input %%m: bool[n, 3]\n  %%t = Cast(%%m) {to=6}\n  output %%t\n");
+	finish();
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
+	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
+	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
+	      "bool->i64 Cast: %d %s", ret, err.msg);
+	printf("# %s\n", err.msg);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
+	p = NULL;
+	g = NULL;
+
+	/* An i32 input read as float. */
+	begin();
+	put("  input %%i: i32[n, 3]\n  %%t = Cast(%%i) {to=1}\n  output %%t\n");
+	finish();
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
+	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
+	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
+	      "i32->f32 Cast: %d %s", ret, err.msg);
+	printf("# %s\n", err.msg);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
 }
 
 int main(void)
@@ -523,6 +601,7 @@ int main(void)
 	RUN_CASE(test_binary_broadcast);
 	RUN_CASE(test_unary);
 	RUN_CASE(test_equal_where_cast);
+	RUN_CASE(test_bool_io);
 	RUN_CASE(test_matmul);
 	RUN_CASE(test_gemm);
 	RUN_CASE(test_conv);

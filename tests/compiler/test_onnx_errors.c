@@ -169,6 +169,62 @@ static void test_baseline_imports(void)
 	CHECK(import(&s, &err) == 0, "the unmodified model imports: %s", err.msg);
 }
 
+/*
+ * The bool ops a key-padding or causal mask brings (Not, And, Or; Cast to
+ * and from BOOL) import from a model whose input is bool, with bool
+ * results; Xor and a Cast to a type the IR lacks stay refused by name.
+ */
+static void test_bool_ops(void)
+{
+	static const char *const ops[] = { "Not", "And", "Or" };
+	struct accel_ir_error err;
+	struct model s;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		size_t len;
+		uint8_t *buf;
+		struct accel_graph *g = NULL;
+
+		model_init(&s, ops[i]);
+		s.xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+		s.node.n_input = i ? 2 : 1;
+		len = onnx__model_proto__get_packed_size(&s.m);
+		buf = malloc(len);
+		if (!buf)
+			continue;
+		onnx__model_proto__pack(&s.m, buf);
+		CHECK(accel_onnx_import(buf, len, &g, &err) == 0, "%s: %s", ops[i], err.msg);
+		free(buf);
+		if (!g)
+			continue;
+		CHECK(g->inputs[0]->dtype == ACCEL_DT_BOOL, "%s: input is %s", ops[i],
+		      accel_dtype_name(g->inputs[0]->dtype));
+		CHECK(g->nnodes == 1 && !strcmp(accel_op_name(g->nodes[0]->op), ops[i]),
+		      "%s: one %s node", ops[i], ops[i]);
+		CHECK(accel_pass_infer_shapes(g, NULL, &err) == 0 &&
+		      g->outputs[0]->dtype == ACCEL_DT_BOOL, "%s: bool result: %s", ops[i],
+		      err.msg);
+		accel_graph_destroy(g);
+	}
+
+	model_init(&s, "Cast");
+	add_attr(&s, "to", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT);
+	s.attr.has_i = 1;
+	s.attr.i = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+	CHECK(import(&s, &err) == 0, "Cast to BOOL: %s", err.msg);
+	s.xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+	s.attr.i = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+	CHECK(import(&s, &err) == 0, "Cast BOOL to FLOAT: %s", err.msg);
+	s.attr.i = ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Cast): attribute 'to'");
+
+	model_init(&s, "Xor");
+	s.xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
+	s.node.n_input = 2;
+	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Xor): unsupported op");
+}
+
 static void test_unsupported_op(void)
 {
 	struct model s;
@@ -362,6 +418,7 @@ int main(int argc, char **argv)
 	}
 	dir = argv[1];
 	RUN_CASE(test_baseline_imports);
+	RUN_CASE(test_bool_ops);
 	RUN_CASE(test_unsupported_op);
 	RUN_CASE(test_unsupported_attribute);
 	RUN_CASE(test_graph_errors);

@@ -348,12 +348,83 @@ static void test_kernels_by_hand(void)
 	}
 }
 
+/*
+ * Bools by hand: Not, And, Or, Equal of bools, Where on a bool input and
+ * Cast bool <-> f32. Any non-zero byte is true (m holds a 2).
+ */
+static void test_bools_by_hand(void)
+{
+	static const uint8_t m[4] = { 0, 1, 2, 0 }, k[4] = { 0, 0, 1, 1 };
+	static const uint8_t want_not[4] = { 1, 0, 0, 1 }, want_and[4] = { 0, 0, 1, 0 };
+	static const uint8_t want_or[4] = { 0, 1, 1, 1 }, want_eq[4] = { 1, 0, 1, 0 };
+	static const uint8_t want_fb[4] = { 1, 0, 1, 1 };
+	static const float want_cast[4] = { 0, 1, 1, 0 }, want_where[4] = { -1, 10, 20, -4 };
+	const uint8_t *wb[6] = { want_not, want_and, want_or, want_eq, NULL, want_fb };
+	struct accel_tensor in[2] = {
+		{ .dtype = ACCEL_DT_BOOL, .rank = 1, .dims = { 4 }, .data = (void *)m },
+		{ .dtype = ACCEL_DT_BOOL, .rank = 1, .dims = { 4 }, .data = (void *)k },
+	};
+	struct accel_tensor out[7] = { { 0 } };
+	struct accel_graph *t = NULL;
+	struct accel_value *a, *b;
+	struct accel_dim d4 = accel_dim_const(4);
+	int i, j;
+
+	CHECK(accel_graph_parse("graph g {\n"
+				"  input %m: bool[4]\n  input %k: bool[4]\n"
+				"  const %a: f32[4] = [-0x1p+0, -0x1p+1, -0x1.8p+1, -0x1p+2]\n"
+				"  const %b: f32[4] = [0x0p+0, 0x1.4p+3, 0x1.4p+4, 0x1.ep+4]\n"
+				"  const %half: f32[4] = [0x1p-1, 0x0p+0, nan, -0x1p-1]\n"
+				"  %not = Not(%m)\n  %and = And(%m, %k)\n  %or = Or(%m, %k)\n"
+				"  %eq = Equal(%m, %k)\n  %f = Cast(%m) {to=1}\n"
+				"  %fb = Cast(%half) {to=7}\n  %w = Where(%m, %b, %a)\n"
+				"  output %not\n  output %and\n  output %or\n  output %eq\n"
+				"  output %f\n  output %fb\n  output %w\n}\n", &t, &err) == 0,
+	      "parse: %s", err.msg);
+	if (!t)
+		return;
+	CHECK(accel_pass_infer_shapes(t, NULL, &err) == 0, "infer: %s", err.msg);
+	for (i = 0; i < 4; i++)
+		CHECK(t->outputs[i]->dtype == ACCEL_DT_BOOL, "output %d is %s", i,
+		      accel_dtype_name(t->outputs[i]->dtype));
+	CHECK(t->outputs[4]->dtype == ACCEL_DT_F32 && t->outputs[5]->dtype == ACCEL_DT_BOOL &&
+	      t->outputs[6]->dtype == ACCEL_DT_F32, "Cast and Where dtypes");
+	CHECK(accel_interp_run(t, in, 2, out, 7, &err) == 0, "run: %s", err.msg);
+	for (i = 0; i < 7; i++) {
+		if (!out[i].data)
+			continue;
+		for (j = 0; j < 4; j++) {
+			if (wb[i] && i != 4 && i != 6)
+				CHECK(((uint8_t *)out[i].data)[j] == wb[i][j], "output %d [%d] = %u, "
+				      "want %u", i, j, ((uint8_t *)out[i].data)[j], wb[i][j]);
+			else if (i == 4 || i == 6)
+				CHECK(((float *)out[i].data)[j] ==
+				      (i == 4 ? want_cast : want_where)[j], "output %d [%d] = %g", i, j,
+				      ((float *)out[i].data)[j]);
+		}
+		accel_tensor_release(&out[i]);
+	}
+	accel_graph_destroy(t);
+
+	/* Not, And and Or take bools only. */
+	fresh();
+	a = input("a", ACCEL_DT_F32, 1, &d4);
+	node(ACCEL_OP_NOT, &a, 1, NULL, 0, "n");
+	infer_fails("Not -> %n: input must be bool, not f32");
+	fresh();
+	a = input("a", ACCEL_DT_F32, 1, &d4);
+	b = input("b", ACCEL_DT_F32, 1, &d4);
+	node(ACCEL_OP_OR, (struct accel_value *[]){ a, b }, 2, NULL, 0, "o");
+	infer_fails("Or -> %o: inputs must be bool, not f32");
+}
+
 int main(void)
 {
 	RUN_CASE(test_symbolic_shapes);
 	RUN_CASE(test_shape_errors);
 	RUN_CASE(test_interpreter_by_hand);
 	RUN_CASE(test_kernels_by_hand);
+	RUN_CASE(test_bools_by_hand);
 	accel_graph_destroy(g);
 	HARNESS_EXIT();
 }
