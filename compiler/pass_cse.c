@@ -63,6 +63,8 @@ static uint64_t hash_node(const struct accel_node *n)
 
 static bool same_attr(const struct accel_attr *a, const struct accel_attr *b)
 {
+	uint32_t i;
+
 	if (strcmp(a->name, b->name) || a->kind != b->kind)
 		return false;
 	switch (a->kind) {
@@ -73,7 +75,15 @@ static bool same_attr(const struct accel_attr *a, const struct accel_attr *b)
 	case ACCEL_ATTR_INTS:
 		return a->n == b->n && (!a->n || !memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)));
 	case ACCEL_ATTR_DIMS:
-		return a->n == b->n && (!a->n || !memcmp(a->dims, b->dims, a->n * sizeof(*a->dims)));
+		/* Field by field: a struct accel_dim has padding bytes, which
+		 * memcmp() would compare too (a DIMS attribute fold built on the
+		 * stack then never matched an equal one). */
+		if (a->n != b->n)
+			return false;
+		for (i = 0; i < a->n; i++)
+			if (a->dims[i].val != b->dims[i].val || a->dims[i].expr != b->dims[i].expr)
+				return false;
+		return true;
 	}
 	return false;
 }

@@ -205,6 +205,59 @@ static void test_cse(void)
 	       "cse: 3 nodes and 1 constants merged");
 }
 
+/*
+ * Two Reshapes to the same DIMS target merge even when the dims arrays
+ * they were built from differ in their padding bytes (as a fold's stack
+ * arrays do): the comparison is by value and expression, not memcmp().
+ */
+static void test_cse_dims_padding(void)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_report *rep = NULL;
+	struct accel_graph *g = NULL;
+	struct accel_value *x, *y[2];
+	struct accel_dim n, d[2][2];
+	struct accel_shape s;
+	int i, ret;
+
+	ret = accel_graph_create("g", &g);
+	if (!ret)
+		ret = accel_dim_symbol(g, "n", &n);
+	d[0][0] = n;
+	d[0][1] = accel_dim_const(4);
+	s = accel_shape_make(2, d[0]);
+	if (!ret)
+		ret = accel_graph_add_input(g, "x", ACCEL_DT_F32, &s, &x, &err);
+	for (i = 0; !ret && i < 2; i++) {
+		struct accel_attr a = { .name = "shape", .kind = ACCEL_ATTR_DIMS, .n = 2,
+					.dims = d[i] };
+
+		memset(d[i], i ? 0xa5 : 0, sizeof(d[i]));
+		d[i][0].val = 4;
+		d[i][0].expr = 0;
+		d[i][1].val = n.val;
+		d[i][1].expr = n.expr;
+		ret = accel_graph_add_node(g, ACCEL_OP_RESHAPE, &x, 1, &a, 1, 1, NULL, &y[i], &err);
+	}
+	/* Outputs are never merged away: both are read by one more node. */
+	if (!ret) {
+		struct accel_value *sum;
+
+		ret = accel_graph_add_node(g, ACCEL_OP_ADD, y, 2, NULL, 0, 1, NULL, &sum, &err);
+		if (!ret)
+			ret = accel_graph_mark_output(g, sum, &err);
+	}
+	CHECK(ret == 0, "build: %s", err.msg);
+	CHECK(accel_report_create(&rep) == 0, "report");
+	if (!ret)
+		ret = accel_pass_cse(g, rep, &err);
+	CHECK(ret == 0, "cse: %s", err.msg);
+	CHECK(strstr(accel_report_text(rep), "cse: 1 nodes and 0 constants merged"),
+	      "report: %s", accel_report_text(rep));
+	accel_report_destroy(rep);
+	accel_graph_destroy(g);
+}
+
 static void test_shapes_report(void)
 {
 	expect("graph g {\n"
@@ -229,6 +282,7 @@ int main(void)
 	RUN_CASE(test_fold_shape_chain_static);
 	RUN_CASE(test_dce);
 	RUN_CASE(test_cse);
+	RUN_CASE(test_cse_dims_padding);
 	RUN_CASE(test_shapes_report);
 	HARNESS_EXIT();
 }
