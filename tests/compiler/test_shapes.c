@@ -359,7 +359,8 @@ static void test_bools_by_hand(void)
 	static const uint8_t want_or[4] = { 0, 1, 1, 1 }, want_eq[4] = { 1, 0, 1, 0 };
 	static const uint8_t want_fb[4] = { 1, 0, 1, 1 };
 	static const float want_cast[4] = { 0, 1, 1, 0 }, want_where[4] = { -1, 10, 20, -4 };
-	const uint8_t *wb[6] = { want_not, want_and, want_or, want_eq, NULL, want_fb };
+	/* Outputs 4 (Cast to f32) and 6 (Where) are f32, the others bool. */
+	const uint8_t *wb[7] = { want_not, want_and, want_or, want_eq, NULL, want_fb, NULL };
 	struct accel_tensor in[2] = {
 		{ .dtype = ACCEL_DT_BOOL, .rank = 1, .dims = { 4 }, .data = (void *)m },
 		{ .dtype = ACCEL_DT_BOOL, .rank = 1, .dims = { 4 }, .data = (void *)k },
@@ -394,10 +395,10 @@ static void test_bools_by_hand(void)
 		if (!out[i].data)
 			continue;
 		for (j = 0; j < 4; j++) {
-			if (wb[i] && i != 4 && i != 6)
+			if (wb[i])
 				CHECK(((uint8_t *)out[i].data)[j] == wb[i][j], "output %d [%d] = %u, "
 				      "want %u", i, j, ((uint8_t *)out[i].data)[j], wb[i][j]);
-			else if (i == 4 || i == 6)
+			else
 				CHECK(((float *)out[i].data)[j] ==
 				      (i == 4 ? want_cast : want_where)[j], "output %d [%d] = %g", i, j,
 				      ((float *)out[i].data)[j]);
