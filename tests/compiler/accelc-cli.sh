@@ -53,6 +53,40 @@ for m in mlp encoder17; do
 	done
 done
 
+# Bool inputs: the encoder with a key-padding mask given as a numpy bool
+# ('|b1') .npy, and the one with an attention mask too. The signature keeps
+# the bool dtype; the artifact and the JIT both match PyTorch.
+m=encoder_mask
+check "$accelc" compile "$fx/$m.onnx" -o "$work/$m.apkg"
+case $("$accelc" -j inspect "$work/$m.apkg") in
+*'{"name":"mask","dtype":"bool","dims":["batch","seq"],"bytes":4}'*)
+	ok "$m: inspect -j shows the bool mask [batch, seq] (f32 0/1 on the device)" ;;
+*) not_ok "$m: inspect -j lacks the bool mask" ;;
+esac
+case $("$accelc" inspect "$work/$m.apkg") in
+*"mask             bool [batch, seq]  4 bytes (f32 0/1 on the device)"*)
+	ok "$m: inspect shows the bool mask" ;;
+*) not_ok "$m: inspect lacks the bool mask" ;;
+esac
+for b in 2 5; do
+	check "$accelc" run "$work/$m.apkg" -i "x=$fx/$m.in.$b.npy" -i "mask=$fx/$m.in1.$b.npy" \
+		-o "$work/apkg.$m.$b"
+	check "$cmp" "$work/apkg.$m.$b/y.npy" "$fx/$m.out.$b.npy"
+	check "$accelc" run "$fx/$m.onnx" -i "x=$fx/$m.in.$b.npy" -i "mask=$fx/$m.in1.$b.npy" \
+		-o "$work/jit.$m.$b"
+	check "$cmp" "$work/jit.$m.$b/y.npy" "$fx/$m.out.$b.npy"
+done
+m=encoder_causal_bool
+check "$accelc" compile "$fx/$m.onnx" -o "$work/$m.apkg"
+for b in 2 5; do
+	check "$accelc" run "$work/$m.apkg" -i "x=$fx/$m.in.$b.npy" -i "attn_mask=$fx/$m.in1.$b.npy" \
+		-i "mask=$fx/$m.in2.$b.npy" -o "$work/apkg.$m.$b"
+	check "$cmp" "$work/apkg.$m.$b/y.npy" "$fx/$m.out.$b.npy"
+done
+expect_fail "a float mask for a bool input" "input mask: f32 rank 2 given, bool rank 2 expected" \
+	"$accelc" run "$work/encoder_mask.apkg" -i "x=$fx/encoder_mask.in.2.npy" \
+	-i "mask=$fx/mlp.in.2.npy" -o "$work/x"
+
 # The MLP's weights alone are 784*512*4 + ... bytes: inspect says so exactly.
 w=$("$accelc" -j inspect "$work/mlp.apkg" | sed -n 's/.*"weights_bytes":\([0-9]*\).*/\1/p')
 [ "$w" -ge $((784 * 64 * 4)) ] 2>/dev/null && ok "mlp: weights_bytes $w" ||

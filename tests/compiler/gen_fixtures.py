@@ -5,7 +5,9 @@
     /usr/bin/python3 tests/compiler/gen_fixtures.py [OUTDIR]
 
 Writes, for each model, MODEL.onnx plus MODEL.in.B.npy / MODEL.out.B.npy
-(one input, one output, both float32) at two batch sizes B. Weights come from
+(one input, one output, both float32) at two batch sizes B. A model with
+more inputs (the masked encoders) has its input k >= 1 in MODEL.inK.B.npy,
+a bool mask as numpy bool ('|b1'). Weights come from
 a fixed seed, so a rerun rewrites identical models. The outputs are PyTorch's
 own (eager, float32), the reference the compiler tests compare against.
 
@@ -139,6 +141,75 @@ class Ops(nn.Module):
         return (s - 0.25).pow(2)[:, :1].squeeze(1) + m  # Sub, Pow, Squeeze
 
 
+class EncoderPadMask(nn.Module):
+    """nn.TransformerEncoder used with a key-padding mask: bool [batch, seq],
+    True where a position is padding (batch first, two post-norm layers)."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64,
+                                           dropout=0.0, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, num_layers=2)
+
+    def forward(self, x, mask):
+        return self.enc(x, src_key_padding_mask=mask)
+
+
+class EncoderAttnMask(nn.Module):
+    """One encoder layer (seq first) with an attention mask [seq, seq] and a
+    key-padding mask [batch, seq]: the float form adds the mask (causal:
+    -inf above the diagonal), the bool form ORs the two masks first."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64,
+                                                dropout=0.0)
+
+    def forward(self, x, attn_mask, mask):
+        return self.layer(x, src_mask=attn_mask, src_key_padding_mask=mask)
+
+
+def pad_mask(b, s):
+    """Sequence i pads its last i % 3 positions: never a whole row, so no
+    softmax sees only -inf (PyTorch gives NaN there)."""
+    m = torch.zeros(b, s, dtype=torch.bool)
+    for i in range(b):
+        if i % 3:
+            m[i, s - i % 3:] = True
+    return m
+
+
+def causal_mask(s, dtype):
+    """nn.Transformer.generate_square_subsequent_mask, float or bool."""
+    if dtype == torch.bool:
+        return torch.triu(torch.ones(s, s, dtype=torch.bool), diagonal=1)
+    return torch.triu(torch.full((s, s), float("-inf")), diagonal=1)
+
+
+def export_multi(outdir, name, model, inputs_of, input_names, dynamic_axes, opset):
+    """export() for several inputs: inputs_of(b, gen) gives the tensors.
+    The references are computed with autograd on, which keeps PyTorch off
+    its inference fast path: with a padding mask that path turns the input
+    into a nested tensor and returns zeros at padded positions, while the
+    exported graph computes them like every other position."""
+    model.eval()
+    gen = torch.Generator().manual_seed(7)
+    path = os.path.join(outdir, name + ".onnx")
+    torch.onnx.export(model, inputs_of(BATCHES[0], gen), path, input_names=input_names,
+                      output_names=["y"], dynamic_axes=dynamic_axes, opset_version=opset,
+                      do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+    for b in BATCHES:
+        xs = inputs_of(b, gen)
+        y = model(*xs).detach()
+        assert not torch.isnan(y).any()
+        for k, x in enumerate(xs):
+            suffix = "in" if k == 0 else f"in{k}"
+            np.save(os.path.join(outdir, f"{name}.{suffix}.{b}.npy"), x.numpy())
+        np.save(os.path.join(outdir, f"{name}.out.{b}.npy"), y.numpy().astype(np.float32))
+    print(f"{path}: {os.path.getsize(path)} bytes, opset {opset}")
+
+
 def randomize_bn(model, gen):
     # Fresh BatchNorm layers hold mean 0, var 1: make folding them matter.
     for m in model.modules():
@@ -201,6 +272,21 @@ def main():
 
     export(outdir, "encoder_stack", EncoderStack(), lambda b: (b, 3 + b, 32),
            {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}, 14)
+
+    # Bool graph inputs: key-padding and attention masks. Both dims of the
+    # [seq, seq] attention mask are "seq".
+    export_multi(outdir, "encoder_mask", EncoderPadMask(),
+                 lambda b, g: (torch.randn(b, 3 + b, 32, generator=g), pad_mask(b, 3 + b)),
+                 ["x", "mask"], {"x": {0: "batch", 1: "seq"}, "mask": {0: "batch", 1: "seq"},
+                                 "y": {0: "batch", 1: "seq"}}, 14)
+    attn = EncoderAttnMask()
+    axes = {"x": {0: "seq", 1: "batch"}, "attn_mask": {0: "seq", 1: "seq"},
+            "mask": {0: "batch", 1: "seq"}, "y": {0: "seq", 1: "batch"}}
+    for name, dt in (("encoder_attn_mask", torch.float32), ("encoder_causal_bool", torch.bool)):
+        export_multi(outdir, name, attn,
+                     lambda b, g, dt=dt: (torch.randn(3 + b, b, 32, generator=g),
+                                          causal_mask(3 + b, dt), pad_mask(b, 3 + b)),
+                     ["x", "attn_mask", "mask"], axes, 17)
 
 
 if __name__ == "__main__":

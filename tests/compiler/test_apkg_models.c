@@ -24,6 +24,7 @@
 #include <accel/apkg.h>
 #include <accel/program.h>
 
+#include "fixture_inputs.h"
 #include "harness.h"
 #include "malloc_count.h"
 #include "npy.h"
@@ -42,10 +43,11 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void run_model(const char *model)
+/* @nin: the model's inputs (the masked encoders take bool masks too). */
+static void run_model_n(const char *model, uint32_t nin)
 {
 	static const int batches[2] = { 2, 5 };
-	struct accel_tensor x[2] = { { 0 } }, want[2] = { { 0 } }, got;
+	struct accel_tensor x[2][FIXTURE_MAX_INPUTS] = { { { 0 } } }, want[2] = { { 0 } }, got;
 	const struct accel_program *p;
 	struct accel_runner *r = NULL;
 	struct accel_apkg *a = NULL;
@@ -53,6 +55,7 @@ static void run_model(const char *model)
 	char path[512], msg[256], what[128];
 	uint64_t allocs, rt_allocs, bufs;
 	double t0;
+	uint32_t k;
 	int i, ret;
 
 	snprintf(path, sizeof(path), "%s/%s.apkg", artifact_dir, model);
@@ -67,15 +70,21 @@ static void run_model(const char *model)
 	CHECK(rt_allocs > 0, "%s: loading counted no allocation: the wrap is not linked", model);
 	printf("# %s: loaded in %.2f ms\n", path, now_ms() - t0);
 	p = accel_apkg_program(a);
-	CHECK(p->ninputs == 1 && p->noutputs == 1, "%s: %u inputs, %u outputs", model,
+	CHECK(p->ninputs == nin && p->noutputs == 1, "%s: %u inputs, %u outputs", model,
 	      p->ninputs, p->noutputs);
 	CHECK(p->nsyms >= 1, "%s: the artifact keeps its symbolic dims", model);
+	if (p->ninputs != nin)
+		goto out;
 	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s.in.%d.npy", fixture_dir, model, batches[i]);
-		CHECK(npy_load(path, &x[i]) == 0, "load %s", path);
+		ret = fixture_load_inputs(fixture_dir, model, batches[i], x[i]);
+		CHECK(ret == (int)nin, "%s: %d input files at %d", model, ret, batches[i]);
+		for (k = 0; ret == (int)nin && k < nin; k++)
+			CHECK(x[i][k].dtype == (enum accel_dtype)p->inputs[k].dtype, "%s: input %s is "
+			      "%s in the file, %s in the signature", model, p->inputs[k].name,
+			      accel_dtype_name(x[i][k].dtype), accel_dtype_name(p->inputs[k].dtype));
 		snprintf(path, sizeof(path), "%s/%s.out.%d.npy", fixture_dir, model, batches[i]);
 		CHECK(npy_load(path, &want[i]) == 0, "load %s", path);
-		if (!x[i].data || !want[i].data)
+		if (ret != (int)nin || !want[i].data)
 			goto out;
 	}
 	ret = accel_runner_create(p, dev, &r);
@@ -83,7 +92,7 @@ static void run_model(const char *model)
 	if (ret)
 		goto out;
 	for (i = 0; i < 2; i++) {
-		ret = accel_runner_run(r, &x[i], 1, &got, 1);
+		ret = accel_runner_run(r, x[i], nin, &got, 1);
 		CHECK(ret == 0, "%s: run: %s", model, accel_runner_error(r));
 		if (ret)
 			goto out;
@@ -108,7 +117,7 @@ static void run_model(const char *model)
 	if (malloc_count_available())
 		malloc_count_start();
 	for (i = 0; i < 4 && !ret; i++)
-		ret = accel_runner_run(r, &x[i % 2], 1, &got, 1);
+		ret = accel_runner_run(r, x[i % 2], nin, &got, 1);
 	allocs = malloc_count_available() ? malloc_count_stop() : 0;
 	rt_allocs = runtime_alloc_count_stop();
 	CHECK(ret == 0, "%s: rerun: %s", model, accel_runner_error(r));
@@ -128,11 +137,16 @@ static void run_model(const char *model)
 	tol_check(what, &got, &want[1]);
 out:
 	for (i = 0; i < 2; i++) {
-		free(x[i].data);
+		fixture_free_inputs(x[i]);
 		free(want[i].data);
 	}
 	accel_runner_destroy(r);
 	accel_apkg_close(a);
+}
+
+static void run_model(const char *model)
+{
+	run_model_n(model, 1);
 }
 
 static void test_mlp(void) { run_model("mlp"); }
@@ -142,6 +156,10 @@ static void test_encoder14(void) { run_model("encoder14"); }
 static void test_encoder17(void) { run_model("encoder17"); }
 static void test_encoder_stack(void) { run_model("encoder_stack"); }
 static void test_ops(void) { run_model("ops"); }
+/* Bool masks in the signature, converted to f32 0/1 by the runtime. */
+static void test_encoder_mask(void) { run_model_n("encoder_mask", 2); }
+static void test_encoder_attn_mask(void) { run_model_n("encoder_attn_mask", 3); }
+static void test_encoder_causal_bool(void) { run_model_n("encoder_causal_bool", 3); }
 
 int main(int argc, char **argv)
 {
@@ -162,6 +180,9 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder17);
 	RUN_CASE(test_encoder_stack);
 	RUN_CASE(test_ops);
+	RUN_CASE(test_encoder_mask);
+	RUN_CASE(test_encoder_attn_mask);
+	RUN_CASE(test_encoder_causal_bool);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

@@ -6,7 +6,8 @@
  * independently, so batch b must give the first b rows of batch 256) and
  * PyTorch at the fixture's batches; a sequence-length sweep of the encoder
  * against the interpreter at every length; signatures the graph can never
- * accept are refused without compiling; the LRU bound; a failing
+ * accept are refused without compiling; the encoders with bool masks
+ * (key-padding, attention) as graph inputs; the LRU bound; a failing
  * compilation; the counters checked exactly after each; and the cache-hit
  * path allocates nothing beyond what a direct runner launch allocates.
  *
@@ -22,6 +23,7 @@
 #include <accel/jit.h>
 #include <accel/program.h>
 
+#include "fixture_inputs.h"
 #include "harness.h"
 #include "malloc_count.h"
 #include "npy.h"
@@ -94,27 +96,26 @@ static struct accel_jit_fn *jit_onnx(const char *model, const struct accel_jit_o
 	return fn;
 }
 
-/* The fixture's PyTorch input and output at batch @b, run through @fn. */
+/* The fixture's PyTorch inputs and output at batch @b, run through @fn. */
 static void against_pytorch(struct accel_jit_fn *fn, const char *model, int b)
 {
-	struct accel_tensor x = { 0 }, want = { 0 }, got = { 0 };
+	struct accel_tensor x[FIXTURE_MAX_INPUTS], want = { 0 }, got = { 0 };
 	char path[512], what[128];
-	int ret;
+	int ret, nin;
 
-	snprintf(what, sizeof(what), ".in.%d.npy", b);
-	fixture_path(path, sizeof(path), model, what);
-	CHECK(npy_load(path, &x) == 0, "load %s", path);
+	nin = fixture_load_inputs(dir, model, b, x);
+	CHECK(nin > 0, "load the inputs of %s at %d", model, b);
 	snprintf(what, sizeof(what), ".out.%d.npy", b);
 	fixture_path(path, sizeof(path), model, what);
 	CHECK(npy_load(path, &want) == 0, "load %s", path);
-	if (x.data && want.data) {
-		ret = accel_jit_call(fn, &x, 1, &got, 1);
+	if (nin > 0 && want.data) {
+		ret = accel_jit_call(fn, x, (uint32_t)nin, &got, 1);
 		CHECK(ret == 0, "%s b=%d: %s", model, b, accel_jit_error(fn));
 		snprintf(what, sizeof(what), "%s fixture %d: jit vs pytorch", model, b);
 		if (!ret)
 			tol_check(what, &got, &want);
 	}
-	free(x.data);
+	fixture_free_inputs(x);
 	free(want.data);
 }
 
@@ -303,6 +304,64 @@ static void test_encoder_stack_dynamic(void)
 	expect_stats("encoder_stack dynamic", fn, (struct want_stats){
 		.calls = 3, .hits = 2, .misses = 1, .compiles = 1, .entries = 1 });
 	accel_jit_destroy(fn);
+}
+
+static void expect_reject(struct accel_jit_fn *fn, const char *what, const struct accel_tensor *in,
+			  uint32_t nin, uint32_t nout, const char *needle);
+
+/*
+ * The encoder with a bool key-padding mask, default policy: PyTorch's
+ * (batch 2, seq 5) compiles exactly, (5, 8) promotes both symbols (the
+ * mask's dims are the same symbols), and (2, 5) is then a hit on the
+ * symbolic specialization. A mask given as f32 is refused by the
+ * signature, naming the input, without compiling.
+ */
+static void test_encoder_mask(void)
+{
+	struct accel_jit_fn *fn = jit_onnx("encoder_mask", NULL);
+	struct accel_tensor x[FIXTURE_MAX_INPUTS];
+	int nin;
+
+	if (!fn)
+		return;
+	against_pytorch(fn, "encoder_mask", 2);
+	against_pytorch(fn, "encoder_mask", 5);
+	against_pytorch(fn, "encoder_mask", 2);
+	expect_stats("encoder_mask", fn, (struct want_stats){
+		.calls = 3, .hits = 1, .misses = 2, .compiles = 2, .promotions = 2,
+		.entries = 2 });
+	nin = fixture_load_inputs(dir, "encoder_mask", 2, x);
+	CHECK(nin == 2, "encoder_mask: %d inputs", nin);
+	if (nin == 2) {
+		x[1].dtype = ACCEL_DT_F32;	/* the data pointer is only checked for NULL */
+		expect_reject(fn, "mask as f32", x, 2, 1,
+			      "input mask: f32 of rank 2 given, the graph takes bool of rank 2");
+	}
+	fixture_free_inputs(x);
+	expect_stats("encoder_mask reject", fn, (struct want_stats){
+		.calls = 4, .hits = 1, .misses = 2, .rejects = 1, .compiles = 2,
+		.promotions = 2, .entries = 2 });
+	accel_jit_destroy(fn);
+}
+
+/* The attention-mask variants at one dynamic compilation. */
+static void test_encoder_attn_masks(void)
+{
+	static const char *const models[] = { "encoder_attn_mask", "encoder_causal_bool" };
+	struct accel_jit_options o = { .flags = ACCEL_JIT_DYNAMIC };
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		struct accel_jit_fn *fn = jit_onnx(models[i], &o);
+
+		if (!fn)
+			continue;
+		against_pytorch(fn, models[i], 2);
+		against_pytorch(fn, models[i], 5);
+		expect_stats(models[i], fn, (struct want_stats){
+			.calls = 2, .hits = 1, .misses = 1, .compiles = 1, .entries = 1 });
+		accel_jit_destroy(fn);
+	}
 }
 
 static void expect_reject(struct accel_jit_fn *fn, const char *what, const struct accel_tensor *in,
@@ -632,6 +691,8 @@ int main(int argc, char **argv)
 	RUN_CASE(test_mlp_dynamic_flag);
 	RUN_CASE(test_encoder_seq_sweep);
 	RUN_CASE(test_encoder_stack_dynamic);
+	RUN_CASE(test_encoder_mask);
+	RUN_CASE(test_encoder_attn_masks);
 	RUN_CASE(test_rejects);
 	RUN_CASE(test_shared_symbol);
 	RUN_CASE(test_pinned_symbol);

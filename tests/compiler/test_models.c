@@ -4,6 +4,9 @@
  * run the pass pipeline and the reference interpreter at two batch sizes,
  * and compare with PyTorch's own outputs within rtol 1e-4, atol 1e-5.
  *
+ * The masked encoders take their bool masks (and an attention mask) as
+ * further inputs, MODEL.inK.B.npy (fixture_inputs.h).
+ *
  * Each model also runs before optimization, so a pass that changes results
  * fails here even when the optimized graph happens to match. Structural
  * expectations (symbolic output shapes, the shape subgraph gone) are
@@ -19,6 +22,7 @@
 
 #include <accel/ir.h>
 
+#include "fixture_inputs.h"
 #include "harness.h"
 #include "npy.h"
 
@@ -55,29 +59,32 @@ static void shape_text(const struct accel_graph *g, const struct accel_value *v,
 	snprintf(buf + used, len - used, "]");
 }
 
-/* Run @g on MODEL.in.B.npy and compare with MODEL.out.B.npy. */
+/* Run @g on MODEL.in.B.npy (and MODEL.inK.B.npy) and compare with
+ * MODEL.out.B.npy. */
 static void run_and_compare(const char *model, const struct accel_graph *g, int b,
 			    const char *stage)
 {
-	struct accel_tensor x, want, got = { 0 };
+	struct accel_tensor x[FIXTURE_MAX_INPUTS], want, got = { 0 };
 	struct accel_ir_error err = { "" };
 	char path[512];
 	int64_t i, n = 1, bad = 0;
 	double worst = 0;
-	int ret, d;
+	int ret, d, nin;
 
-	snprintf(path, sizeof(path), "%s/%s.in.%d.npy", dir, model, b);
-	if (npy_load(path, &x)) {
-		CHECK(0, "cannot load %s", path);
+	nin = fixture_load_inputs(dir, model, b, x);
+	if (nin < 0) {
+		CHECK(0, "cannot load the inputs of %s at %d", model, b);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s.out.%d.npy", dir, model, b);
 	if (npy_load(path, &want)) {
 		CHECK(0, "cannot load %s", path);
-		free(x.data);
+		fixture_free_inputs(x);
 		return;
 	}
-	ret = accel_interp_run(g, &x, 1, &got, 1, &err);
+	CHECK((uint32_t)nin == g->ninputs, "%s: %d input files for %u inputs", model, nin,
+	      g->ninputs);
+	ret = accel_interp_run(g, x, (uint32_t)nin, &got, 1, &err);
 	CHECK(ret == 0, "%s %s batch %d: %s", model, stage, b, err.msg);
 	if (!ret) {
 		CHECK(got.rank == want.rank, "%s: rank %d, want %d", model, got.rank, want.rank);
@@ -104,7 +111,7 @@ static void run_and_compare(const char *model, const struct accel_graph *g, int 
 		       (long long)n, worst);
 	}
 	accel_tensor_release(&got);
-	free(x.data);
+	fixture_free_inputs(x);
 	free(want.data);
 }
 
@@ -319,6 +326,67 @@ static void test_encoder17(void)
 	test_encoder("encoder17", true);
 }
 
+/*
+ * The masked encoders: a bool key-padding mask [batch, seq] (and an
+ * attention mask [seq, seq], f32 additive or bool) as graph inputs. The
+ * mask arithmetic of nn.MultiheadAttention (Where to -inf, the heads'
+ * Expand) stays at run time on the masks; the shape chains fold as in the
+ * unmasked encoders.
+ */
+static void test_encoder_masked(const char *model, const char *out_shape, uint32_t ninputs)
+{
+	struct accel_graph *raw = NULL, *g = import(model, &raw);
+	uint32_t i;
+
+	if (!g)
+		return;
+	CHECK(g->ninputs == ninputs, "%s: %u inputs", model, g->ninputs);
+	CHECK(g->inputs[ninputs - 1]->dtype == ACCEL_DT_BOOL, "%s: the padding mask is %s",
+	      model, accel_dtype_name(g->inputs[ninputs - 1]->dtype));
+	for (i = 0; i < g->ninputs; i++) {
+		char buf[64];
+
+		shape_text(g, g->inputs[i], buf, sizeof(buf));
+		CHECK(strstr(buf, "seq") != NULL, "%s: input %u is %s", model, i, buf);
+	}
+	expect_output_shape(model, g, out_shape);
+	if (ninputs == 2) {
+		expect_shape_chains_folded(model, g, raw);
+	} else {
+		/* The [seq, seq] mask's Unsqueeze to [1, seq, seq] is data, not a
+		 * shape chain: it stays (a view). */
+		CHECK(count_op(g, ACCEL_OP_SHAPE) == 0 && count_op(g, ACCEL_OP_GATHER) == 0 &&
+		      count_op(g, ACCEL_OP_CONCAT) == 0, "%s: shape chains left", model);
+	}
+	CHECK(count_op(g, ACCEL_OP_WHERE) >= 1, "%s: the mask's Where stays", model);
+	run_model(model, g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
+static void test_encoder_mask(void)
+{
+	test_encoder_masked("encoder_mask", "[batch, seq, 32]", 2);
+}
+
+static void test_encoder_attn_mask(void)
+{
+	test_encoder_masked("encoder_attn_mask", "[seq, batch, 32]", 3);
+}
+
+static void test_encoder_causal_bool(void)
+{
+	struct accel_graph *raw = NULL, *g = import("encoder_causal_bool", &raw);
+
+	test_encoder_masked("encoder_causal_bool", "[seq, batch, 32]", 3);
+	if (g) {
+		CHECK(g->inputs[1]->dtype == ACCEL_DT_BOOL, "the bool causal mask");
+		CHECK(count_op(g, ACCEL_OP_OR) == 1, "the two masks ORed");
+	}
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -333,5 +401,8 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_stack);
 	RUN_CASE(test_encoder14);
 	RUN_CASE(test_encoder17);
+	RUN_CASE(test_encoder_mask);
+	RUN_CASE(test_encoder_attn_mask);
+	RUN_CASE(test_encoder_causal_bool);
 	HARNESS_EXIT();
 }

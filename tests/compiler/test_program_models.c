@@ -22,6 +22,7 @@
 #include <accel/accel.h>
 #include <accel/program.h>
 
+#include "fixture_inputs.h"
 #include "harness.h"
 #include "npy.h"
 #include "tolerance.h"
@@ -53,7 +54,8 @@ static struct accel_graph *load(const char *model)
 	return ret ? NULL : g;
 }
 
-/* One run on the device, compared with @want and with the interpreter. */
+/* One run on the device, compared with @want and with the interpreter;
+ * @x holds the graph's ninputs inputs (the masked encoders have 2 or 3). */
 static void run_one(const char *model, struct accel_runner *r, const struct accel_graph *ref,
 		    const struct accel_tensor *x, const struct accel_tensor *want)
 {
@@ -62,13 +64,13 @@ static void run_one(const char *model, struct accel_runner *r, const struct acce
 	char what[256];
 	int ret;
 
-	ret = accel_runner_run(r, x, 1, &got, 1);
+	ret = accel_runner_run(r, x, ref->ninputs, &got, 1);
 	CHECK(ret == 0, "%s: run: %s", model, accel_runner_error(r));
 	if (ret)
 		return;
 	snprintf(what, sizeof(what), "%s %lldx%lld device vs %s", model, (long long)x->dims[0],
 		 (long long)x->dims[1], want ? "pytorch" : "interpreter");
-	ret = accel_interp_run(ref, x, 1, &interp, 1, &err);
+	ret = accel_interp_run(ref, x, ref->ninputs, &interp, 1, &err);
 	CHECK(ret == 0, "%s: interpreter: %s", model, err.msg);
 	if (want)
 		tol_check(what, &got, want);
@@ -89,7 +91,7 @@ static void print_memory(const char *model, const struct accel_program *p,
 
 	if (p->nsyms > 16)
 		return;
-	ret = accel_program_bind(p, x, 1, syms, NULL, 0);
+	ret = accel_program_bind(p, x, p->ninputs, syms, NULL, 0);
 	if (!ret)
 		ret = accel_program_memory(p, syms, &m);
 	CHECK(ret == 0, "%s: memory: %d", model, ret);
@@ -129,7 +131,8 @@ static void run_model(const char *model, const int64_t *extra_dims, int extra_ra
 	struct accel_program *p = NULL;
 	struct accel_runner *r = NULL;
 	struct accel_runner_stats st;
-	struct accel_tensor x[2] = { { 0 } }, want[2] = { { 0 } }, extra = { 0 };
+	struct accel_tensor x[2][FIXTURE_MAX_INPUTS] = { { { 0 } } }, want[2] = { { 0 } };
+	struct accel_tensor extra = { 0 };
 	static const int batches[2] = { 2, 5 };
 	int i, ret;
 	uint64_t allocs;
@@ -155,37 +158,57 @@ static void run_model(const char *model, const int64_t *extra_dims, int extra_ra
 	if (ret)
 		goto out;
 	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s.in.%d.npy", dir, model, batches[i]);
-		CHECK(npy_load(path, &x[i]) == 0, "load %s", path);
+		ret = fixture_load_inputs(dir, model, batches[i], x[i]);
+		CHECK(ret == (int)p->ninputs, "%s: %d input files at %d for %u inputs", model,
+		      ret, batches[i], p->ninputs);
 		snprintf(path, sizeof(path), "%s/%s.out.%d.npy", dir, model, batches[i]);
 		CHECK(npy_load(path, &want[i]) == 0, "load %s", path);
-		if (!x[i].data || !want[i].data)
+		if (ret != (int)p->ninputs || !want[i].data)
 			goto out;
 	}
 	/* Shape A, shape B, shape A again: the last may not allocate. */
-	run_one(model, r, ref, &x[0], &want[0]);
-	run_one(model, r, ref, &x[1], &want[1]);
+	run_one(model, r, ref, x[0], &want[0]);
+	run_one(model, r, ref, x[1], &want[1]);
 	accel_runner_stats(r, &st);
 	allocs = st.buffer_allocs;
-	run_one(model, r, ref, &x[0], &want[0]);
+	run_one(model, r, ref, x[0], &want[0]);
 	accel_runner_stats(r, &st);
 	CHECK(st.repatches == 3, "%s: %llu re-patches for 3 shape changes", model,
 	      (unsigned long long)st.repatches);
-	run_one(model, r, ref, &x[0], &want[0]);
+	run_one(model, r, ref, x[0], &want[0]);
 	accel_runner_stats(r, &st);
 	CHECK(st.repatches == 3, "%s: a repeated shape re-patched", model);
 	CHECK(st.buffer_allocs == allocs, "%s: %llu buffers allocated going back to a smaller "
 	      "shape", model, (unsigned long long)(st.buffer_allocs - allocs));
 	CHECK(st.runs == 4, "%s: %llu runs", model, (unsigned long long)st.runs);
-	if (extra_rank) {
+	if (extra_rank && p->ninputs == 1) {
 		random_input(&extra, extra_rank, extra_dims);
 		run_one(model, r, ref, &extra, NULL);
+	} else if (extra_rank && p->ninputs == 2) {
+		/* x [batch, seq, d] and a key-padding mask [batch, seq]: sequence
+		 * b pads its last b % 4 positions (never a whole row). */
+		struct accel_tensor xm[2] = { { 0 } };
+		uint8_t *m;
+		int64_t b, s;
+
+		random_input(&xm[0], extra_rank, extra_dims);
+		xm[1] = (struct accel_tensor){ .dtype = ACCEL_DT_BOOL, .rank = 2,
+					       .dims = { extra_dims[0], extra_dims[1] } };
+		m = calloc((size_t)(extra_dims[0] * extra_dims[1]), 1);
+		xm[1].data = m;
+		for (b = 0; m && b < extra_dims[0]; b++)
+			for (s = extra_dims[1] - b % 4; s < extra_dims[1]; s++)
+				m[b * extra_dims[1] + s] = 1;
+		if (xm[0].data && m)
+			run_one(model, r, ref, xm, NULL);
+		free(xm[0].data);
+		free(m);
 	}
 	for (i = 0; i < 2; i++)
-		print_memory(model, p, &x[i]);
+		print_memory(model, p, x[i]);
 out:
 	for (i = 0; i < 2; i++) {
-		free(x[i].data);
+		fixture_free_inputs(x[i]);
 		free(want[i].data);
 	}
 	free(extra.data);
@@ -277,6 +300,24 @@ static void test_ops(void)
 	run_model("ops", NULL, 0);
 }
 
+/* Bool masks as graph inputs: the runner converts them to f32 0/1. */
+static void test_encoder_mask(void)
+{
+	static const int64_t d[] = { 6, 11, 32 };
+
+	run_model("encoder_mask", d, 3);
+}
+
+static void test_encoder_attn_mask(void)
+{
+	run_model("encoder_attn_mask", NULL, 0);
+}
+
+static void test_encoder_causal_bool(void)
+{
+	run_model("encoder_causal_bool", NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -296,6 +337,9 @@ int main(int argc, char **argv)
 	RUN_CASE(test_resnet);
 	RUN_CASE(test_encoder_stack);
 	RUN_CASE(test_ops);
+	RUN_CASE(test_encoder_mask);
+	RUN_CASE(test_encoder_attn_mask);
+	RUN_CASE(test_encoder_causal_bool);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }
