@@ -381,8 +381,10 @@ static void print_machine(struct accel_device *dev)
 	*(void **)&omp_threads = dlsym(RTLD_DEFAULT, "omp_get_max_threads");
 	accel_device_get_param(dev, DRM_VACCEL_PARAM_NUM_ENGINES, &engines);
 	printf("ours: JIT on device %s, %llu engine threads (one runs a program's command "
-	       "buffers in order), GEMM through oneDNN on %d OpenMP threads\n",
+	       "buffers in order), GEMM tiles through single-threaded oneDNN calls on "
+	       "ACCEL_EMU_THREADS=%s threads, CONV2D through oneDNN on %d OpenMP threads\n",
 	       accel_device_name(dev), (unsigned long long)engines,
+	       getenv("ACCEL_EMU_THREADS") ? getenv("ACCEL_EMU_THREADS") : "(one per CPU)",
 	       omp_threads ? omp_threads() : -1);
 	print_load("load average");
 	printf("\n");

@@ -67,11 +67,15 @@ struct emu_conv_slot;
  * @started: [lock] helpers were started (on first use).
  * @nstarted: [lock] helpers running.
  * @stop: [lock] close: helpers leave.
- * @gen: [lock] bumped for every packet.
+ * @gen: bumped (under @lock) for every packet; a helper that just finished
+ *	one spins on it without the lock before it sleeps.
  * @fn: [lock] the current packet's slice function, NULL once closed.
  * @arg: [lock] its argument.
  * @n: [lock] its slice count.
- * @active: [lock] helpers inside the current packet.
+ * @active: helpers inside the current packet; changed under @lock, read
+ *	without it by a caller that spins before sleeping on @done_cv.
+ * @guests: fence waiters standing in for helpers (emu_pool_guest()), at
+ *	most @nhelpers; while there are that many, helpers are not woken.
  * @threads: the helpers.
  */
 struct emu_pool {
@@ -86,11 +90,12 @@ struct emu_pool {
 	bool started;
 	uint32_t nstarted;
 	bool stop;
-	uint64_t gen;
+	_Atomic uint64_t gen;
 	int (*fn)(void *arg, __u32 i);
 	void *arg;
 	__u32 n;
-	uint32_t active;
+	atomic_uint active;
+	atomic_uint guests;
 	pthread_t threads[EMU_POOL_MAX_THREADS];
 };
 
@@ -137,6 +142,9 @@ struct emu_conv_cache {
  * @sleepers: workers asleep on @work_seq (a kick wakes only if non-zero).
  * @spinner: 1 while one idle worker spins; others sleep at once so a
  *	spinning engine never starves the submitting thread of a CPU.
+ * @running: engines running a job now. Idle engines and pool helpers spin
+ *	only while it says the CPUs are not already busy with a job (see
+ *	emu_worker_idle() and emu_pool.c).
  * @wait_spin_ns: adaptive spin budget of fence waiters.
  * @workers: the engine threads.
  * @pool: helper threads that split large elementwise packets.
@@ -160,6 +168,7 @@ struct emu_device {
 	atomic_uint work_seq;
 	atomic_uint sleepers;
 	atomic_uint spinner;
+	atomic_uint running;
 	atomic_uint wait_spin_ns;
 	pthread_t workers[EMU_MAX_ENGINES];
 	struct emu_pool pool;
@@ -380,5 +389,6 @@ int emu_parallel_for(void *priv, __u32 n, int (*fn)(void *arg, __u32 i), void *a
 int emu_pool_init(struct emu_pool *p, struct emu_device *dev, uint32_t threads);
 void emu_pool_fini(struct emu_pool *p);
 uint32_t emu_pool_default_threads(void);
+bool emu_pool_guest(struct emu_pool *p, const struct emu_job *job);
 
 #endif /* LIBACCEL_EMU_H */

@@ -83,6 +83,7 @@ static int emu_open(const char *name, struct accel_device **out)
 	dev->mem_limit = (uint64_t)limit;
 	atomic_init(&dev->mem_used, 0);
 	atomic_init(&dev->wait_spin_ns, EMU_WAIT_SPIN_NS_INIT);
+	atomic_init(&dev->running, 0);
 	accel_list_init(&dev->buffers);
 	accel_list_init(&dev->contexts);
 	for (uint32_t p = 0; p < EMU_NUM_PRIORITIES; p++)

@@ -6,7 +6,9 @@
  * spins on it for a short, adaptive time (most emu jobs take microseconds,
  * and a futex sleep/wake pair costs more than that), then sets WAITERS and
  * sleeps; the signaller only calls FUTEX_WAKE when WAITERS is set, so a
- * signal nobody sleeps on costs one atomic.
+ * signal nobody sleeps on costs one atomic. A waiter without a deadline
+ * first helps the device's pool with the job's large packets while they
+ * come (emu_pool_guest()), which watches the fence as a spin would.
  *
  * The eventfd is created on the first accel_fence_fd() call. Signal and fd
  * creation are race-free without a lock: the signaller sets SIGNALLED then
@@ -123,6 +125,10 @@ int emu_fence_wait(struct accel_fence *f, int64_t timeout_ns)
 		return job->error;
 	if (timeout_ns == 0)
 		return -ETIME;
+	/* No deadline: rather than spin idle and then sleep, help the pool
+	 * with the job's large packets while they come (emu_pool.c). */
+	if (timeout_ns < 0 && emu_pool_guest(&job->dev->pool, job))
+		return job->error;
 	budget = atomic_load_explicit(&job->dev->wait_spin_ns, memory_order_relaxed);
 	if (timeout_ns > 0) {
 		deadline = emu_now_ns() + (uint64_t)timeout_ns;

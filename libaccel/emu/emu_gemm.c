@@ -5,13 +5,20 @@
  * the engine's own GEMM runs.
  *
  * dnnl_sgemm computes C = alpha * op(A) op(B) + beta * C on row-major
- * matrices with leading dimensions; the batch is a loop. With beta 0 (every
- * GEMM the compiler emits) the bias is written into C first and the multiply
+ * matrices with leading dimensions. The packet is cut into tiles (whole
+ * batch entries, or column/row blocks of one) that the device's pool runs,
+ * one single-threaded dnnl_sgemm call per tile: all of the device's
+ * threads are then ours, and none are OpenMP teams that each engine
+ * thread would otherwise bring up (more OpenMP threads than CPUs, which
+ * libgomp answers by sleeping between calls). With beta 0 (every GEMM the
+ * compiler emits) the bias is written into C first and the multiply
  * accumulates onto it, so a bias costs a row copy instead of a pass of its
- * own; the activation then runs over C row by row, one vectorizable loop
- * per activation.
+ * own; the activation then runs over the tile row by row, one vectorizable
+ * loop per activation.
  */
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <oneapi/dnnl/dnnl.h>
@@ -194,73 +201,206 @@ static void emu_gemm_regroup(struct emu_mat *a, struct emu_mat *c, uint32_t *m,
 	*batch = (uint32_t)t;
 }
 
-int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
-	     const struct vaccel_engine_buffer *bufs)
+/*
+ * oneDNN as Debian builds it threads with OpenMP: each dnnl_sgemm call
+ * forks a team of omp_get_max_threads() threads, one team per calling
+ * thread. Our tiles already run one per pool thread, so each tile's call
+ * must run serially: the OpenMP thread count is a per-thread setting, set
+ * to 1 for the call and put back (CONV2D still runs OpenMP teams). The
+ * functions are looked up at run time: a oneDNN built for TBB or a thread
+ * pool brings no OpenMP runtime, and then nothing is changed.
+ */
+static void (*emu_omp_set_num_threads)(int);
+static int (*emu_omp_get_max_threads)(void);
+static pthread_once_t emu_omp_once = PTHREAD_ONCE_INIT;
+
+static void emu_omp_lookup(void)
 {
-	const bool ta = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_A;
-	const bool tb = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_B;
-	const bool has_bias = pkt->hdr.flags & VACCEL_GEMM_F_BIAS;
-	const float alpha = emu_f32(pkt->alpha), beta = emu_f32(pkt->beta);
-	const float *bias = NULL;
-	uint64_t bstride = 0;
-	struct emu_mat a, b, c;
-	uint32_t rc = pkt->c.rank, ra = pkt->a.rank;
-	uint32_t m, n, k, batch;
+	void *set = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+	void *get = dlsym(RTLD_DEFAULT, "omp_get_max_threads");
 
-	(void)priv;
-	if (!emu_mat_init(&a, &pkt->a, bufs) || !emu_mat_init(&b, &pkt->b, bufs) ||
-	    !emu_mat_init(&c, &pkt->c, bufs))
-		return -EOPNOTSUPP;
-	/* The validator guarantees the shapes agree; read them off C and A. */
-	m = pkt->c.dims[rc - 2];
-	n = pkt->c.dims[rc - 1];
-	k = ta ? pkt->a.dims[ra - 2] : pkt->a.dims[ra - 1];
-	batch = rc == 3 ? pkt->c.dims[0] : 1;
-	if (batch > 1 && b.batch_stride == 0 && !ta)
-		emu_gemm_regroup(&a, &c, &m, &batch, k, n);
-	if (has_bias) {
-		bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
-		bstride = pkt->bias.strides[0];
+	if (set && get) {
+		emu_omp_set_num_threads = (void (*)(int))set;
+		emu_omp_get_max_threads = (int (*)(void))get;
 	}
-	for (uint32_t i = 0; i < batch; i++) {
-		float *cb = c.base + (int64_t)i * c.batch_stride;
-		float beta_i = beta;
-		dnnl_status_t st;
+}
 
-		if (beta == 0.0f) {
-			/* beta 0 means C is not read at all: NaNs in it must vanish,
-			 * which a BLAS multiply by zero would not guarantee. So C is
-			 * written first, and with a bias it is written with the bias
-			 * and accumulated onto (beta 1): the bias costs no pass of
-			 * its own. */
-			for (uint32_t r = 0; r < m; r++) {
-				if (has_bias)
-					emu_bias_row(cb + (int64_t)r * c.ld, bias, bstride, n, false);
-				else
-					memset(cb + (int64_t)r * c.ld, 0, (size_t)n * sizeof(float));
-			}
-			if (has_bias)
-				beta_i = 1.0f;
-		}
-		st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha,
-				a.base + (int64_t)i * a.batch_stride, a.ld,
-				b.base + (int64_t)i * b.batch_stride, b.ld, beta_i, cb, c.ld);
-		if (st != dnnl_success) {
-			/* Nothing of this batch entry was left half-written by us:
-			 * the engine recomputes the whole packet. */
-			return i == 0 ? -EOPNOTSUPP : -EIO;
-		}
-		/* One pass over each row while it is warm: the bias if it was
-		 * not folded in above, then the activation. */
-		if ((has_bias && beta != 0.0f) || pkt->act != VACCEL_ACT_NONE) {
-			for (uint32_t r = 0; r < m; r++) {
-				float *row = cb + (int64_t)r * c.ld;
+static dnnl_status_t emu_sgemm_serial(char ta, char tb, dnnl_dim_t m, dnnl_dim_t n,
+				      dnnl_dim_t k, float alpha, const float *a, dnnl_dim_t lda,
+				      const float *b, dnnl_dim_t ldb, float beta, float *c,
+				      dnnl_dim_t ldc)
+{
+	dnnl_status_t st;
+	int prev = 1;
 
-				if (has_bias && beta != 0.0f)
-					emu_bias_row(row, bias, bstride, n, true);
-				emu_act_row(pkt->act, row, n);
-			}
+	pthread_once(&emu_omp_once, emu_omp_lookup);
+	if (emu_omp_set_num_threads) {
+		prev = emu_omp_get_max_threads();
+		if (prev != 1)
+			emu_omp_set_num_threads(1);
+	}
+	st = dnnl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+	if (prev != 1)
+		emu_omp_set_num_threads(prev);
+	return st;
+}
+
+/**
+ * struct emu_gemm_plan - one GEMM packet cut into tiles for the pool.
+ * @a: A, @b: B, @c: C as dnnl_sgemm takes them (after any regrouping).
+ * @ta: A transposed. @tb: B transposed.
+ * @alpha: scale of the product. @beta: scale of C's old value.
+ * @act: the activation epilogue.
+ * @bias: the bias vector, NULL without one. @bstride: its element stride.
+ * @m: rows, @n: columns, @k: depth, @batch: batch entries.
+ * @mblk: rows per tile. @nblk: columns per tile.
+ * @mtiles: tiles down one batch entry. @ntiles: tiles across it.
+ */
+struct emu_gemm_plan {
+	struct emu_mat a, b, c;
+	bool ta, tb;
+	float alpha, beta;
+	uint32_t act;
+	const float *bias;
+	uint64_t bstride;
+	uint32_t m, n, k, batch;
+	uint32_t mblk, nblk, mtiles, ntiles;
+};
+
+/* Below this much work a GEMM runs as one tile: waking helpers costs more. */
+#define EMU_GEMM_PAR_MIN_FLOPS (2ull << 20)
+/* Narrowest column and shortest row block worth a dnnl_sgemm call. */
+#define EMU_GEMM_MIN_NBLK 64u
+#define EMU_GEMM_MIN_MBLK 16u
+/* From this many batch entries per thread, a tile is a whole entry. */
+#define EMU_GEMM_WHOLE_ENTRIES 4u
+
+static uint32_t emu_div_up(uint32_t a, uint32_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static uint32_t emu_gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * Cut @g into tiles for @threads threads; returns the tile count. Whole
+ * batch entries when there are enough of them to share evenly; otherwise
+ * each entry is cut into @parts so that batch x parts is a multiple of the
+ * thread count. Columns are cut first: a column tile packs only its own
+ * slice of B, where a row tile would pack all of B again.
+ */
+static uint32_t emu_gemm_split(struct emu_gemm_plan *g, uint32_t threads)
+{
+	uint64_t flops = 2ull * g->batch * g->m * g->n * g->k;
+	uint32_t parts;
+
+	g->mblk = g->m;
+	g->nblk = g->n;
+	g->mtiles = 1;
+	g->ntiles = 1;
+	if (threads < 2 || flops < EMU_GEMM_PAR_MIN_FLOPS ||
+	    g->batch >= EMU_GEMM_WHOLE_ENTRIES * threads || g->batch % threads == 0)
+		return g->batch;
+	parts = threads / emu_gcd(g->batch, threads);
+	if (g->n >= parts * EMU_GEMM_MIN_NBLK) {
+		/* Multiples of 16 columns: tiles of C start on a cache line. */
+		g->nblk = (emu_div_up(g->n, parts) + 15) & ~15u;
+		g->ntiles = emu_div_up(g->n, g->nblk);
+	} else if (g->m >= parts * EMU_GEMM_MIN_MBLK) {
+		g->mblk = emu_div_up(g->m, parts);
+		g->mtiles = emu_div_up(g->m, g->mblk);
+	}
+	return g->batch * g->mtiles * g->ntiles;
+}
+
+/* Tile @i of @arg (a struct emu_gemm_plan): the multiply and its epilogue. */
+static int emu_gemm_tile(void *arg, __u32 i)
+{
+	const struct emu_gemm_plan *g = arg;
+	const uint32_t per = g->mtiles * g->ntiles;
+	const uint32_t p = i / per, mi = i % per / g->ntiles, ni = i % g->ntiles;
+	const uint32_t m0 = mi * g->mblk, n0 = ni * g->nblk;
+	const uint32_t m = g->m - m0 < g->mblk ? g->m - m0 : g->mblk;
+	const uint32_t n = g->n - n0 < g->nblk ? g->n - n0 : g->nblk;
+	const float *a = g->a.base + (int64_t)p * g->a.batch_stride +
+			 (g->ta ? (int64_t)m0 : (int64_t)m0 * g->a.ld);
+	const float *b = g->b.base + (int64_t)p * g->b.batch_stride +
+			 (g->tb ? (int64_t)n0 * g->b.ld : (int64_t)n0);
+	float *c = g->c.base + (int64_t)p * g->c.batch_stride + (int64_t)m0 * g->c.ld + n0;
+	const float *bias = g->bias ? g->bias + n0 * g->bstride : NULL;
+	float beta = g->beta;
+
+	if (beta == 0.0f) {
+		/* beta 0 means C is not read at all: NaNs in it must vanish,
+		 * which a BLAS multiply by zero would not guarantee. So C is
+		 * written first, and with a bias it is written with the bias
+		 * and accumulated onto (beta 1): the bias costs no pass of its
+		 * own. */
+		for (uint32_t r = 0; r < m; r++) {
+			if (bias)
+				emu_bias_row(c + (int64_t)r * g->c.ld, bias, g->bstride, n, false);
+			else
+				memset(c + (int64_t)r * g->c.ld, 0, (size_t)n * sizeof(float));
+		}
+		if (bias)
+			beta = 1.0f;
+	}
+	if (emu_sgemm_serial(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', m, n, g->k, g->alpha, a,
+			     g->a.ld, b, g->b.ld, beta, c, g->c.ld) != dnnl_success)
+		return -EIO;
+	/* One pass over each row while it is warm: the bias if it was not
+	 * folded in above, then the activation. */
+	if ((bias && g->beta != 0.0f) || g->act != VACCEL_ACT_NONE) {
+		for (uint32_t r = 0; r < m; r++) {
+			float *row = c + (int64_t)r * g->c.ld;
+
+			if (bias && g->beta != 0.0f)
+				emu_bias_row(row, bias, g->bstride, n, true);
+			emu_act_row(g->act, row, n);
 		}
 	}
 	return 0;
+}
+
+int emu_gemm(void *priv, const struct vaccel_pkt_gemm *pkt,
+	     const struct vaccel_engine_buffer *bufs)
+{
+	struct emu_device *dev = priv;
+	struct emu_gemm_plan g = {
+		.ta = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_A,
+		.tb = pkt->hdr.flags & VACCEL_GEMM_F_TRANS_B,
+		.alpha = emu_f32(pkt->alpha),
+		.beta = emu_f32(pkt->beta),
+		.act = pkt->act,
+	};
+	uint32_t rc = pkt->c.rank, ra = pkt->a.rank, tiles;
+
+	if (!emu_mat_init(&g.a, &pkt->a, bufs) || !emu_mat_init(&g.b, &pkt->b, bufs) ||
+	    !emu_mat_init(&g.c, &pkt->c, bufs))
+		return -EOPNOTSUPP;
+	/* The validator guarantees the shapes agree; read them off C and A. */
+	g.m = pkt->c.dims[rc - 2];
+	g.n = pkt->c.dims[rc - 1];
+	g.k = g.ta ? pkt->a.dims[ra - 2] : pkt->a.dims[ra - 1];
+	g.batch = rc == 3 ? pkt->c.dims[0] : 1;
+	if (g.batch > 1 && g.b.batch_stride == 0 && !g.ta)
+		emu_gemm_regroup(&g.a, &g.c, &g.m, &g.batch, g.k, g.n);
+	if (pkt->hdr.flags & VACCEL_GEMM_F_BIAS) {
+		g.bias = (const float *)((const char *)bufs[pkt->bias.buf].ptr + pkt->bias.offset);
+		g.bstride = pkt->bias.strides[0];
+	}
+	/* A failed tile leaves C partly written: the engine must not take the
+	 * packet over from there, so it is an error, not -EOPNOTSUPP. (It
+	 * does not happen: every argument dnnl_sgemm checks was checked.) */
+	tiles = emu_gemm_split(&g, dev->pool.nhelpers + 1);
+	return emu_parallel_for(dev, tiles, emu_gemm_tile, &g);
 }

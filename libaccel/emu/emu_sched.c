@@ -19,7 +19,9 @@
  * Idle engines: one spins briefly on dev->work_seq (a submit is typically
  * followed by another within microseconds), the others sleep on it as a
  * futex at once, so on a small machine spinning never takes the CPU the
- * submitting thread needs.
+ * submitting thread needs. And only while no engine runs a job: a running
+ * job has the CPUs busy (its engine and the pool's helpers), and a second
+ * job arriving then can afford a futex wake-up.
  */
 #include <errno.h>
 #include <string.h>
@@ -140,7 +142,8 @@ static void emu_worker_idle(struct emu_device *dev, unsigned int seq)
 {
 	unsigned int zero = 0;
 
-	if (atomic_compare_exchange_strong(&dev->spinner, &zero, 1)) {
+	if (!atomic_load(&dev->running) &&
+	    atomic_compare_exchange_strong(&dev->spinner, &zero, 1)) {
 		uint64_t end = emu_now_ns() + EMU_WORKER_SPIN_NS;
 		bool moved = false;
 
@@ -150,7 +153,9 @@ static void emu_worker_idle(struct emu_device *dev, unsigned int seq)
 				break;
 			}
 			emu_cpu_relax();
-			if (i % EMU_SPIN_CLOCK_EVERY == 0 && emu_now_ns() >= end)
+			if (i % EMU_SPIN_CLOCK_EVERY == 0 &&
+			    (emu_now_ns() >= end ||
+			     atomic_load_explicit(&dev->running, memory_order_relaxed)))
 				break;
 		}
 		atomic_store(&dev->spinner, 0);
@@ -195,7 +200,9 @@ static void *emu_worker(void *arg)
 		ran = q->ctx->state == DRM_VACCEL_CTX_STATE_OK && !atomic_load(&dev->closing);
 		pthread_mutex_unlock(&dev->lock);
 
+		atomic_fetch_add(&dev->running, 1);
 		err = ran ? emu_job_run(job) : -ECANCELED;
+		atomic_fetch_sub(&dev->running, 1);
 		emu_job_release_buffers(job);
 		/* A cancellation at close is not the job's fault. */
 		fault = ran && err && !(err == -ECANCELED && atomic_load(&dev->closing));

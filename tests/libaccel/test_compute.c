@@ -6,6 +6,8 @@
  * to the engine (transposes, batch broadcast, alpha/beta, bias, every
  * activation, padded and strided operands, beta 0 over NaNs).
  */
+#include <pthread.h>
+
 #include "conformance.h"
 
 static struct accel_device *dev;
@@ -369,6 +371,163 @@ static void test_larger_gemm(void)
 	check_gemm("160^3", &p, 3 * n * n, false);
 }
 
+/*
+ * GEMMs large enough for the emu hook to cut into tiles run by several
+ * threads: column blocks with uneven edges, row blocks (too few columns to
+ * cut), a batch that does not divide among the threads (each entry cut
+ * too), whole entries per tile, and a shared-B batch regrouped first. Every
+ * epilogue path rides along: bias of stride 1 and 2, beta 0 over NaN and
+ * beta 0.5, transposes, ReLU and GELU. (Below a few Mflop the hook runs
+ * one tile; the cases above cover that.)
+ */
+static void test_tiled_gemm(void)
+{
+	struct vaccel_pkt_gemm p;
+
+	/* 64 x 300 x 200, B transposed, bias + ReLU: column tiles. */
+	memset(&p, 0, sizeof(p));
+	p.hdr.flags = VACCEL_GEMM_F_BIAS | VACCEL_GEMM_F_TRANS_B;
+	p.alpha = tl_f32_bits(1.0f);
+	p.act = VACCEL_ACT_RELU;
+	p.a = mat(0, 2, 64, 200, 0);
+	p.b = mat(12800, 2, 300, 200, 0);
+	p.c = mat(72800, 2, 64, 300, 0);
+	p.bias = mat(92000, 1, 300, 0, 0);
+	check_gemm("column tiles", &p, 92300, true);
+	/* 300 x 40 x 200, A transposed, beta 0.5, bias stride 2, GELU: row tiles. */
+	memset(&p, 0, sizeof(p));
+	p.hdr.flags = VACCEL_GEMM_F_BIAS | VACCEL_GEMM_F_TRANS_A;
+	p.alpha = tl_f32_bits(0.5f);
+	p.beta = tl_f32_bits(0.5f);
+	p.act = VACCEL_ACT_GELU;
+	p.a = mat(0, 2, 200, 300, 0);
+	p.b = mat(60000, 2, 200, 40, 0);
+	p.c = mat(68000, 2, 300, 40, 0);
+	p.bias = mat(80000, 1, 40, 0, 0);
+	p.bias.strides[0] = 2;
+	check_gemm("row tiles", &p, 80080, false);
+	/* Batch 3 of 48 x 170 x 100 (3 entries among 2 or 4 threads), padded C rows. */
+	memset(&p, 0, sizeof(p));
+	p.alpha = tl_f32_bits(1.0f);
+	p.a = mat(0, 3, 3, 48, 100);
+	p.b = mat(14400, 3, 3, 100, 170);
+	p.c = mat(65400, 3, 3, 48, 170);
+	p.c.strides[1] = 173;
+	p.c.strides[0] = 48 * 173;
+	check_gemm("batch 3, entries cut", &p, 65400 + 3 * 48 * 173, true);
+	/* Batch 16 of 32 x 64 x 160 with A broadcast: whole entries. */
+	memset(&p, 0, sizeof(p));
+	p.hdr.flags = VACCEL_GEMM_F_BIAS;
+	p.alpha = tl_f32_bits(1.0f);
+	p.beta = tl_f32_bits(0.5f);
+	p.a = mat(0, 3, 1, 32, 160);
+	p.b = mat(5120, 3, 16, 160, 64);
+	p.c = mat(169000, 3, 16, 32, 64);
+	p.bias = mat(201800, 1, 64, 0, 0);
+	check_gemm("batch 16, whole entries", &p, 201864, false);
+	/* Shared B over 5 stacked entries of 40 rows: regrouped into one
+	 * 200 x 180 x 90 GEMM, then cut. */
+	memset(&p, 0, sizeof(p));
+	p.alpha = tl_f32_bits(1.0f);
+	p.act = VACCEL_ACT_RELU;
+	p.a = mat(0, 3, 5, 40, 90);
+	p.b = mat(18000, 3, 1, 90, 180);
+	p.c = mat(34200, 3, 5, 40, 180);
+	check_gemm("shared B regrouped, then cut", &p, 34200 + 5 * 40 * 180, true);
+}
+
+/*
+ * Several threads wait without a deadline on one job of large packets:
+ * the emu device lets such waiters take slices of the job's packets, more
+ * waiters than it has helper slots among them. Every wait must return once
+ * (and only once) the job is done, with its results complete.
+ */
+struct waiter_arg {
+	struct accel_fence *f;
+	const float *flag;
+	int ret;
+	float seen;
+};
+
+static void *waiter_thread(void *data)
+{
+	struct waiter_arg *w = data;
+
+	w->ret = accel_fence_wait(w->f, -1);
+	/* The last packet writes the flag: it must be there once the wait returns. */
+	w->seen = *(volatile const float *)w->flag;
+	return NULL;
+}
+
+static void test_waiters_share_work(void)
+{
+	enum { WAITERS = 4, GEMMS = 8, N = 128 };
+	const uint64_t nn = (uint64_t)N * N;
+	struct waiter_arg w[WAITERS];
+	pthread_t th[WAITERS];
+	struct accel_buffer *buf;
+	struct accel_fence *f = NULL;
+	struct vaccel_pkt_fill fill;
+	struct vaccel_pkt_gemm p;
+	struct accel_cmdbuf cb;
+	uint32_t seed = 7;
+	size_t bad = 0;
+	float *mem;
+	void *ptr;
+	int ret;
+
+	/* A, then C_0 .. C_GEMMS, each C_i = A x C_(i-1) scaled down, then the flag. */
+	buf = tl_buffer(dev, ((GEMMS + 2) * nn + 1) * sizeof(float), &ptr);
+	mem = ptr;
+	for (uint64_t i = 0; i < 2 * nn; i++)
+		mem[i] = tl_rand(&seed);
+	accel_cmdbuf_init(&cb);
+	for (uint32_t g = 0; g < GEMMS; g++) {
+		memset(&p, 0, sizeof(p));
+		p.hdr.opcode = VACCEL_OP_GEMM;
+		p.alpha = tl_f32_bits(1.0f / N);
+		p.a = mat(0, 2, N, N, 0);
+		p.b = mat((g + 1) * nn, 2, N, N, 0);
+		p.c = mat((g + 2) * nn, 2, N, N, 0);
+		accel_cmdbuf_append(&cb, &p, sizeof(p));
+	}
+	memset(&fill, 0, sizeof(fill));
+	fill.hdr.opcode = VACCEL_OP_FILL;
+	fill.value = tl_f32_bits(1.0f);
+	fill.dst = mat((GEMMS + 2) * nn, 1, 1, 0, 0);
+	accel_cmdbuf_append(&cb, &fill, sizeof(fill));
+	ret = tl_submit(q, &cb, &buf, 1, NULL, 0, &f);
+	CHECK(ret == 0, "submit: %d", ret);
+	if (ret)
+		goto out;
+	for (int i = 0; i < WAITERS; i++) {
+		w[i] = (struct waiter_arg){ .f = f, .flag = mem + (GEMMS + 2) * nn };
+		CHECK(pthread_create(&th[i], NULL, waiter_thread, &w[i]) == 0, "pthread_create");
+	}
+	for (int i = 0; i < WAITERS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(w[i].ret == 0 && w[i].seen == 1.0f, "waiter %d: ret %d, flag %g", i,
+		      w[i].ret, w[i].seen);
+	}
+	accel_fence_put(f);
+	/* The last product against a double reference from the stored inputs. */
+	for (uint32_t i = 0; i < N; i++)
+		for (uint32_t j = 0; j < N; j++) {
+			const float *a = mem, *b = mem + GEMMS * nn;
+			double want = 0;
+
+			for (uint32_t k = 0; k < N; k++)
+				want += (double)a[i * N + k] * b[k * N + j];
+			want /= N;
+			if (!tl_close(mem[(GEMMS + 1) * nn + i * N + j], want, 1e-4))
+				bad++;
+		}
+	CHECK(bad == 0, "%zu wrong elements in the last product", bad);
+out:
+	accel_cmdbuf_fini(&cb);
+	accel_buffer_free(buf);
+}
+
 int main(void)
 {
 	dev = tl_open();
@@ -379,6 +538,8 @@ int main(void)
 	RUN_CASE(test_gemm_bias_paths);
 	RUN_CASE(test_gemm_shared_b);
 	RUN_CASE(test_larger_gemm);
+	RUN_CASE(test_tiled_gemm);
+	RUN_CASE(test_waiters_share_work);
 	accel_context_destroy(ctx);
 	accel_device_close(dev);
 	HARNESS_EXIT();
