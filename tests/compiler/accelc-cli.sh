@@ -83,6 +83,19 @@ for b in 2 5; do
 		-i "mask=$fx/$m.in2.$b.npy" -o "$work/apkg.$m.$b"
 	check "$cmp" "$work/apkg.$m.$b/y.npy" "$fx/$m.out.$b.npy"
 done
+# A bool output (and a bool input): written as a numpy bool .npy, equal to
+# numpy's, through the artifact and the JIT.
+m=bool_io
+check "$accelc" compile "$fx/$m.onnx" -o "$work/$m.apkg"
+for b in 2 5; do
+	for src in "$work/$m.apkg" "$fx/$m.onnx"; do
+		rm -rf "$work/$m.out"
+		check "$accelc" run "$src" -i "x=$fx/$m.in.$b.npy" -i "m=$fx/$m.in1.$b.npy" \
+			-o "$work/$m.out"
+		check "$cmp" "$work/$m.out/y.npy" "$fx/$m.out.$b.npy"
+		check "$cmp" "$work/$m.out/z.npy" "$fx/$m.out1.$b.npy"
+	done
+done
 expect_fail "a float mask for a bool input" "input mask: f32 rank 2 given, bool rank 2 expected" \
 	"$accelc" run "$work/encoder_mask.apkg" -i "x=$fx/encoder_mask.in.2.npy" \
 	-i "mask=$fx/mlp.in.2.npy" -o "$work/x"

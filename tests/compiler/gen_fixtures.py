@@ -210,6 +210,39 @@ def export_multi(outdir, name, model, inputs_of, input_names, dynamic_axes, opse
     print(f"{path}: {os.path.getsize(path)} bytes, opset {opset}")
 
 
+def export_bool_io(outdir):
+    """A bool input and a bool output, written with onnx.helper (PyTorch
+    does not export a bool graph output from a float model without extra
+    ops): y = Cast(x, BOOL) and not m, z = x + Cast(y, FLOAT). Outputs k >= 1
+    in MODEL.outK.B.npy, computed with numpy."""
+    from onnx import TensorProto, helper
+    name = "bool_io"
+    nodes = [helper.make_node("Cast", ["x"], ["b"], to=TensorProto.BOOL),
+             helper.make_node("Not", ["m"], ["nm"]),
+             helper.make_node("And", ["b", "nm"], ["y"]),
+             helper.make_node("Cast", ["y"], ["yf"], to=TensorProto.FLOAT),
+             helper.make_node("Add", ["x", "yf"], ["z"])]
+    io = [helper.make_tensor_value_info(n, t, ["batch", 3]) for n, t in
+          (("x", TensorProto.FLOAT), ("m", TensorProto.BOOL), ("y", TensorProto.BOOL),
+           ("z", TensorProto.FLOAT))]
+    model = helper.make_model(helper.make_graph(nodes, name, io[:2], io[2:]),
+                              opset_imports=[helper.make_opsetid("", 14)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path = os.path.join(outdir, name + ".onnx")
+    onnx.save(model, path)
+    rng = np.random.default_rng(3)
+    for b in BATCHES:
+        x = rng.integers(-2, 3, size=(b, 3)).astype(np.float32) / 2
+        m = rng.integers(0, 2, size=(b, 3)).astype(bool)
+        y = (x != 0) & ~m
+        np.save(os.path.join(outdir, f"{name}.in.{b}.npy"), x)
+        np.save(os.path.join(outdir, f"{name}.in1.{b}.npy"), m)
+        np.save(os.path.join(outdir, f"{name}.out.{b}.npy"), y)
+        np.save(os.path.join(outdir, f"{name}.out1.{b}.npy"), x + y.astype(np.float32))
+    print(f"{path}: {os.path.getsize(path)} bytes, opset 14")
+
+
 def randomize_bn(model, gen):
     # Fresh BatchNorm layers hold mean 0, var 1: make folding them matter.
     for m in model.modules():
@@ -287,6 +320,7 @@ def main():
                      lambda b, g, dt=dt: (torch.randn(3 + b, b, 32, generator=g),
                                           causal_mask(3 + b, dt), pad_mask(b, 3 + b)),
                      ["x", "attn_mask", "mask"], axes, 17)
+    export_bool_io(outdir)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 /*
  * npy_compare.c - compare two float32 .npy files elementwise:
  * |got - want| <= atol + rtol * |want| (numpy.allclose's rule) with
- * rtol 1e-4, atol 1e-5, and equal shapes. Exit 0 when they match, 1 when
+ * rtol 1e-4, atol 1e-5, and equal shapes; two bool files must be equal
+ * (any non-zero byte is true). Exit 0 when they match, 1 when
  * not (saying where), 2 on bad usage or unreadable files. The CLI test
  * (accelc-cli.sh) checks accelc's outputs against PyTorch's with it.
  *
@@ -34,7 +35,8 @@ int main(int argc, char **argv)
 		free(got.data);
 		return 2;
 	}
-	if (got.dtype != ACCEL_DT_F32 || want.dtype != ACCEL_DT_F32 || got.rank != want.rank) {
+	if (got.dtype != want.dtype || (got.dtype != ACCEL_DT_F32 && got.dtype != ACCEL_DT_BOOL) ||
+	    got.rank != want.rank) {
 		fprintf(stderr, "%s: dtype or rank differs from %s\n", argv[1], argv[2]);
 		ret = 1;
 		goto out;
@@ -49,8 +51,16 @@ int main(int argc, char **argv)
 		n *= got.dims[d];
 	}
 	for (i = 0; i < n; i++) {
-		double a = ((float *)got.data)[i], w = ((float *)want.data)[i];
-		double e = fabs(a - w);
+		double a, w, e;
+
+		if (got.dtype == ACCEL_DT_BOOL) {
+			a = ((uint8_t *)got.data)[i] != 0;
+			w = ((uint8_t *)want.data)[i] != 0;
+		} else {
+			a = ((float *)got.data)[i];
+			w = ((float *)want.data)[i];
+		}
+		e = fabs(a - w);
 
 		if (!(e <= ATOL + RTOL * fabs(w))) {
 			if (!bad)
