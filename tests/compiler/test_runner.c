@@ -2,9 +2,9 @@
 /*
  * test_runner.c - the program runtime at its edges: expression evaluation
  * (floor division, overflow, malformed programs), accel_program_check() on
- * corrupted programs, symbol binding errors, and the runner's zero-copy
- * launch with caller buffers, too small ones included. Expected values are
- * worked out by hand.
+ * corrupted programs, symbol binding errors, the runner's zero-copy
+ * launch with caller buffers, too small ones included, and bool inputs and
+ * outputs in both forms. Expected values are worked out by hand.
  */
 #include <errno.h>
 #include <math.h>
@@ -218,6 +218,72 @@ out:
 	accel_program_destroy(p);
 }
 
+/*
+ * Bool I/O: m: bool[n, 2] -> y = Not(m), a bool output. The signature keeps
+ * bool; the device form is f32 0/1, so a bool[3, 2] input needs 24 bytes.
+ * accel_runner_launch() takes and gives that form, accel_runner_run()
+ * converts host bytes (a 7 is true) on the way in and out.
+ */
+static void test_bool_io(void)
+{
+	static const char text[] =
+		"graph t {\n  input %m: bool[n, 2]\n  %y = Not(%m)\n  output %y\n}\n";
+	static const uint8_t host[6] = { 0, 1, 7, 0, 0, 255 }, want[6] = { 1, 0, 0, 1, 1, 0 };
+	struct accel_ir_error err = { "" };
+	struct accel_graph *g = NULL;
+	struct accel_program *p = NULL;
+	struct accel_runner *r = NULL;
+	struct accel_buffer *ib = NULL, *ob = NULL;
+	struct accel_tensor in = { .dtype = ACCEL_DT_BOOL, .rank = 2, .dims = { 3, 2 },
+				   .data = (void *)host }, out = { 0 };
+	struct accel_program_memory mem;
+	int64_t n = 3;
+	float *x, *y;
+	int i, ret;
+
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
+	if (g)
+		CHECK(accel_program_compile(g, NULL, NULL, &p, &err) == 0, "compile: %s", err.msg);
+	accel_graph_destroy(g);
+	if (!p)
+		return;
+	CHECK(p->inputs[0].dtype == ACCEL_DT_BOOL && p->outputs[0].dtype == ACCEL_DT_BOOL,
+	      "bool signature");
+	CHECK(accel_program_device_dtype(ACCEL_DT_BOOL) == ACCEL_DT_F32 &&
+	      accel_program_device_dtype(ACCEL_DT_I64) == ACCEL_DT_I64, "device dtypes");
+	CHECK(accel_program_memory(p, &n, &mem) == 0 && mem.io_bytes == 2 * 6 * sizeof(float),
+	      "io bytes %llu, want 48", (unsigned long long)mem.io_bytes);
+	CHECK(accel_runner_create(p, dev, &r) == 0, "runner");
+	if (!r)
+		goto out;
+	ret = accel_runner_run(r, &in, 1, &out, 1);
+	CHECK(ret == 0, "run: %s", accel_runner_error(r));
+	CHECK(out.dtype == ACCEL_DT_BOOL && out.rank == 2 && out.dims[0] == 3, "bool output");
+	for (i = 0; !ret && i < 6; i++)
+		CHECK(((uint8_t *)out.data)[i] == want[i], "y[%d] = %u, want %u", i,
+		      ((uint8_t *)out.data)[i], want[i]);
+	/* Caller buffers hold the device form. */
+	CHECK(accel_buffer_alloc(dev, 6 * sizeof(float), 0, &ib) == 0, "alloc");
+	CHECK(accel_buffer_alloc(dev, 6 * sizeof(float), 0, &ob) == 0, "alloc");
+	if (!ib || !ob)
+		goto out;
+	accel_buffer_map(ib, (void **)&x);
+	accel_buffer_map(ob, (void **)&y);
+	for (i = 0; i < 6; i++)
+		x[i] = host[i] ? 1.0f : 0.0f;
+	ret = accel_runner_launch(r, &in, &ib, &ob);
+	CHECK(ret == 0, "launch: %s", accel_runner_error(r));
+	for (i = 0; !ret && i < 6; i++)
+		CHECK(y[i] == (float)want[i], "device y[%d] = %g, want %u", i, y[i], want[i]);
+out:
+	if (ib)
+		accel_buffer_free(ib);
+	if (ob)
+		accel_buffer_free(ob);
+	accel_runner_destroy(r);
+	accel_program_destroy(p);
+}
+
 int main(void)
 {
 	if (accel_device_open("emu", &dev)) {
@@ -228,6 +294,7 @@ int main(void)
 	RUN_CASE(test_check_corruption);
 	RUN_CASE(test_bind_errors);
 	RUN_CASE(test_launch_buffers);
+	RUN_CASE(test_bool_io);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }
