@@ -9,7 +9,8 @@
 # usage: bench/models.sh MESON_BUILD_DIR [--quick]
 # environment: BENCH_DIR (default build/bench: models and node_modules go
 # there, never into the source tree), BENCH_THREADS (default 2: PyTorch's
-# threads, ORT's intra-op threads and our oneDNN OpenMP threads),
+# threads, ORT's intra-op threads, and ours: the emu device's threads per
+# packet, ACCEL_EMU_THREADS, and oneDNN's OpenMP threads for convolutions),
 # BENCH_SECS (default 3: time per measurement), BENCH_ROUNDS (default 3).
 set -eu
 meson_dir=$1
@@ -32,7 +33,7 @@ quiet() {
 }
 
 echo "== $threads threads per framework (torch.set_num_threads, ORT intraOpNumThreads," \
-	"OMP_NUM_THREADS for our oneDNN GEMMs), $rounds round(s) of ${secs}s each;" \
+	"ACCEL_EMU_THREADS and OMP_NUM_THREADS for ours), $rounds round(s) of ${secs}s each;" \
 	"load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 "$src/export_models.py" export "$models" 2>&1 | quiet
 
@@ -71,8 +72,10 @@ while [ "$r" -le "$rounds" ]; do
 			rm -f "$models/ort.txt"
 		fi
 	fi
-	OMP_NUM_THREADS=$threads "$meson_dir/bench/accel-bench-models" "$models" --time $quick
+	ACCEL_EMU_THREADS=$threads OMP_NUM_THREADS=$threads \
+		"$meson_dir/bench/accel-bench-models" "$models" --time $quick
 	r=$((r + 1))
 done
 echo
-OMP_NUM_THREADS=$threads "$meson_dir/bench/accel-bench-models" "$models" $quick
+ACCEL_EMU_THREADS=$threads OMP_NUM_THREADS=$threads \
+	"$meson_dir/bench/accel-bench-models" "$models" $quick
