@@ -343,7 +343,8 @@ int accel_arena_plan(const uint32_t *first, const uint32_t *last, const uint64_t
  * @lower_bound_bytes: the largest sum of slots live at one step: no plan
  *	can use less.
  * @weights_bytes: buffer 0.
- * @io_bytes: the inputs and outputs together.
+ * @io_bytes: the inputs and outputs together, in their device form (a bool
+ *	as f32: accel_program_device_dtype()).
  * @reserved: zero.
  */
 struct accel_program_memory {
