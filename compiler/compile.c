@@ -131,6 +131,161 @@ static void float_ranges(struct accel_graph *g, struct accel_report *r)
 	}
 }
 
+/* The node appended last, moved to index *@pos (which then moves past it). */
+static void move_last_to(struct accel_graph *g, uint32_t *pos)
+{
+	struct accel_node *n = g->nodes[g->nnodes - 1];
+
+	memmove(&g->nodes[*pos + 1], &g->nodes[*pos],
+		(g->nnodes - 1 - *pos) * sizeof(*g->nodes));
+	g->nodes[(*pos)++] = n;
+}
+
+static int add_before(struct accel_graph *g, uint32_t *pos, enum accel_op op,
+		      struct accel_value *const *in, uint32_t nin, const struct accel_attr *attrs,
+		      uint32_t nattrs, struct accel_value **out, struct accel_ir_error *err)
+{
+	int ret = accel_graph_add_node(g, op, in, nin, attrs, nattrs, 1, NULL, out, err);
+
+	if (!ret)
+		move_last_to(g, pos);
+	return ret;
+}
+
+static int add_scalar(struct accel_graph *g, const char *base, const char *what,
+		      enum accel_dtype dt, const void *data, struct accel_value **out,
+		      struct accel_ir_error *err)
+{
+	struct accel_shape s = { .rank = 0 };
+	char name[320];
+	int k;
+
+	for (k = 0; k < 1000; k++) {
+		snprintf(name, sizeof(name), k ? "%s.%s%d" : "%s.%s", base, what, k);
+		if (!accel_graph_find(g, name))
+			return accel_graph_add_const(g, name, dt, &s, data, out, err);
+	}
+	return ir_error(err, EEXIST, "compile: no free name for %s.%s", base, what);
+}
+
+/*
+ * Trilu on a run-time f32 tensor (a causal mask that
+ * nn.Transformer.generate_square_subsequent_mask() builds over a symbolic
+ * length) has no packet of its own. With i and j the row and column
+ * indices of the last two dims, it keeps x where j - i >= k (upper) or
+ * j - i <= k (lower): d = j - i comes from two Ranges (index tables in the
+ * weights, computed in f32: exact below 2^24), and
+ *   upper: Where(Cast(Relu(d - (k - 1)), bool), x, 0)
+ *   lower: Where(Cast(Relu((k + 1) - d), bool), x, 0)
+ * since d and k are integers. The Trilu node becomes that Where, so its
+ * output keeps its name; fusion makes the arithmetic one FUSED_ELEMENTWISE.
+ */
+static int rewrite_trilu(struct accel_graph *g, uint32_t *pos, struct accel_report *r,
+			 struct accel_ir_error *err)
+{
+	struct accel_node *n = g->nodes[*pos];
+	struct accel_value *x = n->inputs[0], *y = n->outputs[0];
+	struct accel_value *sh, *idx[2], *lim[2], *zero, *one, *rg[2], *f[2], *ur, *d, *kc, *t;
+	struct accel_value *rl, *m, *zf, **ins;
+	int64_t k = ir_attr_int(n, "k"), rank = x->shape.rank, v;
+	bool upper = ir_attr_int(n, "upper") != 0;
+	struct accel_attr a;
+	float fk, f0 = 0.0f;
+	int ret, j;
+
+	v = 0;
+	ret = add_scalar(g, y->name, "zero", ACCEL_DT_I64, &v, &zero, err);
+	v = 1;
+	if (!ret)
+		ret = add_scalar(g, y->name, "one", ACCEL_DT_I64, &v, &one, err);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_SHAPE, &x, 1, NULL, 0, &sh, err);
+	for (j = 0; j < 2 && !ret; j++) {
+		struct accel_value *gin[2], *rin[3];
+
+		/* A square [.., S, S] (a causal mask) needs one index table. */
+		if (j && x->shape.dims[rank - 1].val == x->shape.dims[rank - 2].val &&
+		    x->shape.dims[rank - 1].expr == x->shape.dims[rank - 2].expr) {
+			f[1] = f[0];
+			break;
+		}
+		v = rank - 2 + j;
+		ret = add_scalar(g, y->name, j ? "col" : "row", ACCEL_DT_I64, &v, &idx[j], err);
+		gin[0] = sh;
+		gin[1] = idx[j];
+		a = accel_attr_int("axis", 0);
+		if (!ret)
+			ret = add_before(g, pos, ACCEL_OP_GATHER, gin, 2, &a, 1, &lim[j], err);
+		rin[0] = zero;
+		rin[1] = lim[j];
+		rin[2] = one;
+		if (!ret)
+			ret = add_before(g, pos, ACCEL_OP_RANGE, rin, 3, NULL, 0, &rg[j], err);
+		a = accel_attr_int("to", ACCEL_DT_F32);
+		if (!ret)
+			ret = add_before(g, pos, ACCEL_OP_CAST, &rg[j], 1, &a, 1, &f[j], err);
+	}
+	a = accel_attr_ints("axes", (int64_t[]){ 1 }, 1);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_UNSQUEEZE, &f[0], 1, &a, 1, &ur, err);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_SUB, (struct accel_value *[]){ f[1], ur }, 2, NULL,
+				 0, &d, err);
+	fk = (float)(upper ? k - 1 : k + 1);
+	if (!ret)
+		ret = add_scalar(g, y->name, "k", ACCEL_DT_F32, &fk, &kc, err);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_SUB, upper ? (struct accel_value *[]){ d, kc } :
+				 (struct accel_value *[]){ kc, d }, 2, NULL, 0, &t, err);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_RELU, &t, 1, NULL, 0, &rl, err);
+	a = accel_attr_int("to", ACCEL_DT_BOOL);
+	if (!ret)
+		ret = add_before(g, pos, ACCEL_OP_CAST, &rl, 1, &a, 1, &m, err);
+	if (!ret)
+		ret = add_scalar(g, y->name, "zerof", ACCEL_DT_F32, &f0, &zf, err);
+	if (ret)
+		return ret;
+	ins = calloc(3, sizeof(*ins));
+	if (!ins)
+		return ir_error(err, ENOMEM, "compile: out of memory");
+	ins[0] = m;
+	ins[1] = x;
+	ins[2] = zf;
+	free(n->inputs);
+	n->inputs = ins;
+	n->ninputs = 3;
+	for (j = 0; j < (int)n->nattrs; j++)
+		ir_attr_free(&n->attrs[j]);
+	n->nattrs = 0;
+	n->op = ACCEL_OP_WHERE;
+	report_add(r, "lower: Trilu -> %%%s as a Where over row and column indices (k = %lld, %s)",
+		   y->name, (long long)k, upper ? "upper" : "lower");
+	return 0;
+}
+
+static int rewrite_trilus(struct accel_graph *g, struct accel_report *r, bool *changed,
+			  struct accel_ir_error *err)
+{
+	uint32_t i;
+	int ret;
+
+	*changed = false;
+	for (i = 0; i < g->nnodes; i++) {
+		struct accel_node *n = g->nodes[i];
+		const struct accel_value *x = n->inputs[0];
+
+		/* Constant Trilus were folded; others need f32 and a known rank. */
+		if (n->op != ACCEL_OP_TRILU || x->dtype != ACCEL_DT_F32 || x->shape.rank < 2)
+			continue;
+		ret = rewrite_trilu(g, &i, r, err);
+		if (ret)
+			return ret;
+		*changed = true;
+	}
+	return 0;
+}
+
 int accel_program_compile(struct accel_graph *g, const struct accel_compile_options *opts,
 			  struct accel_report *r, struct accel_program **out,
 			  struct accel_ir_error *err)
@@ -148,6 +303,13 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 		     opts->reserved[2] || opts->reserved[3]))
 		return ir_error(err, EINVAL, "compile: unknown options");
 	ret = accel_graph_optimize(g, r, err);
+	if (!ret) {
+		bool trilu = false;
+
+		ret = rewrite_trilus(g, r, &trilu, err);
+		if (!ret && trilu)
+			ret = accel_graph_optimize(g, r, err);
+	}
 	if (!ret)
 		ret = accel_pass_fold_batchnorm(g, r, err);
 	if (!ret)

@@ -378,3 +378,30 @@ int ik_pad(struct kctx *c)
 	} while (ik_next_index(idx, dims, x->rank));
 	return 0;
 }
+
+/* Trilu: keep the upper (j - i >= k) or lower (j - i <= k) triangle of the
+ * last two dims, zero elsewhere; any dtype. */
+int ik_trilu(struct kctx *c)
+{
+	const struct accel_tensor *x = &c->in[0];
+	int64_t k = ir_attr_int(c->n, "k"), rows, cols, n, i;
+	bool upper = ir_attr_int(c->n, "upper") != 0;
+	size_t es = accel_dtype_size(x->dtype);
+	int ret;
+
+	if (x->rank < 2)
+		return ik_err(c, "input must have rank >= 2");
+	ret = ik_alloc(c, 0, x->dtype, x->rank, x->dims);
+	n = tensor_numel(x);
+	if (ret || !n)
+		return ret;
+	rows = x->dims[x->rank - 2];
+	cols = x->dims[x->rank - 1];
+	for (i = 0; i < n; i++) {
+		int64_t d = i % cols - (i / cols) % rows;
+
+		if (upper ? d >= k : d <= k)
+			memcpy((char *)c->out[0].data + i * es, (const char *)x->data + i * es, es);
+	}
+	return 0;
+}

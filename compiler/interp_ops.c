@@ -341,6 +341,7 @@ int interp_node(const struct accel_graph *g, const struct accel_node *n,
 	case ACCEL_OP_SQUEEZE: case ACCEL_OP_UNSQUEEZE: ret = ik_squeeze(&c); break;
 	case ACCEL_OP_EXPAND: ret = ik_expand(&c); break;
 	case ACCEL_OP_PAD: ret = ik_pad(&c); break;
+	case ACCEL_OP_TRILU: ret = ik_trilu(&c); break;
 	case ACCEL_OP_SHAPE: ret = ik_shape(&c); break;
 	case ACCEL_OP_CONSTANTOFSHAPE: ret = ik_constantofshape(&c); break;
 	case ACCEL_OP_RANGE: ret = ik_range(&c); break;

@@ -89,6 +89,7 @@ int ik_slice(struct kctx *c);
 int ik_gather(struct kctx *c);
 int ik_expand(struct kctx *c);
 int ik_pad(struct kctx *c);
+int ik_trilu(struct kctx *c);
 int ik_shape(struct kctx *c);		/* interp_shape.c */
 int ik_constantofshape(struct kctx *c);
 int ik_range(struct kctx *c);

@@ -365,6 +365,22 @@ static int fold_inputs(struct nctx *c)
 			c->nin = 1;
 		}
 		break;
+	case ACCEL_OP_TRILU:
+		/* The diagonal offset k: a constant scalar (or absent: 0). */
+		if (c->nin > 1 && c->in[1]) {
+			int64_t *v;
+			uint32_t n;
+
+			ret = const_ints(c, 1, "k", &v, &n);
+			if (!ret && (n != 1 || c->in[1]->shape.rank != 0))
+				ret = node_error(c, EOPNOTSUPP, "input '%s' (k) must be a constant "
+						 "scalar", c->in[1]->name);
+			if (!ret)
+				ret = push_attr(c, accel_attr_int("k", v[0]));
+			free(v);
+		}
+		c->nin = 1;
+		break;
 	case ACCEL_OP_PAD:
 		if (c->nin > 3 && c->in[3])
 			return node_error(c, EOPNOTSUPP, "input 'axes' is not supported");
@@ -409,7 +425,8 @@ static const struct op_map op_map[] = {
 	{ "Transpose", ACCEL_OP_TRANSPOSE }, { "Concat", ACCEL_OP_CONCAT },
 	{ "Split", ACCEL_OP_SPLIT }, { "Slice", ACCEL_OP_SLICE }, { "Gather", ACCEL_OP_GATHER },
 	{ "Squeeze", ACCEL_OP_SQUEEZE }, { "Unsqueeze", ACCEL_OP_UNSQUEEZE },
-	{ "Expand", ACCEL_OP_EXPAND }, { "Pad", ACCEL_OP_PAD }, { "Shape", ACCEL_OP_SHAPE },
+	{ "Expand", ACCEL_OP_EXPAND }, { "Pad", ACCEL_OP_PAD }, { "Trilu", ACCEL_OP_TRILU },
+	{ "Shape", ACCEL_OP_SHAPE },
 	{ "ConstantOfShape", ACCEL_OP_CONSTANTOFSHAPE }, { "Range", ACCEL_OP_RANGE },
 };
 

@@ -101,6 +101,11 @@ static const struct op_attr_spec cos_attrs[] = {
 	{ "shape", ACCEL_ATTR_DIMS, 0, 0 },
 	END };
 
+static const struct op_attr_spec trilu_attrs[] = {
+	{ "upper", ACCEL_ATTR_INT, 1, 0 },
+	{ "k", ACCEL_ATTR_INT, 0, 0 },		/* ONNX's optional input k */
+	END };
+
 #define OP(e, n, i0, i1, o0, o1, a) [e] = { n, i0, i1, o0, o1, a }
 
 static const struct op_info ops[ACCEL_OP_COUNT] = {
@@ -142,6 +147,7 @@ static const struct op_info ops[ACCEL_OP_COUNT] = {
 	OP(ACCEL_OP_UNSQUEEZE, "Unsqueeze", 1, 1, 1, 1, axes_attrs),
 	OP(ACCEL_OP_EXPAND, "Expand", 1, 2, 1, 1, expand_attrs),
 	OP(ACCEL_OP_PAD, "Pad", 1, 1, 1, 1, pad_attrs),
+	OP(ACCEL_OP_TRILU, "Trilu", 1, 1, 1, 1, trilu_attrs),
 	OP(ACCEL_OP_SHAPE, "Shape", 1, 1, 1, 1, shape_attrs),
 	OP(ACCEL_OP_CONSTANTOFSHAPE, "ConstantOfShape", 0, 1, 1, 1, cos_attrs),
 	OP(ACCEL_OP_RANGE, "Range", 3, 3, 1, 1, no_attrs),

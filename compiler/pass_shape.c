@@ -990,6 +990,16 @@ static int infer_pad(struct sctx *c)
 	return ret;
 }
 
+static int infer_trilu(struct sctx *c)
+{
+	struct accel_value *x = in(c, 0);
+
+	if (x->shape.rank < 2)
+		return nerr(c, "input must have rank >= 2, not %d", x->shape.rank);
+	set_out(c, 0, x->dtype, &x->shape);
+	return 0;
+}
+
 /* ---- shape arithmetic ---- */
 
 static int infer_shape_op(struct sctx *c)
@@ -1146,6 +1156,8 @@ static int infer_node(struct sctx *c)
 		return infer_expand(c);
 	case ACCEL_OP_PAD:
 		return infer_pad(c);
+	case ACCEL_OP_TRILU:
+		return infer_trilu(c);
 	case ACCEL_OP_SHAPE:
 		return infer_shape_op(c);
 	case ACCEL_OP_CONSTANTOFSHAPE:

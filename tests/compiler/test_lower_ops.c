@@ -143,7 +143,8 @@ static void compare(const char *what, const struct accel_tensor *got,
 		} else {
 			double a = ((const float *)got->data)[i], w = ((const float *)want->data)[i];
 
-			ok = fabs(a - w) <= ATOL + RTOL * fabs(w);
+			/* Equal infinities (a -inf mask) match too. */
+			ok = a == w || fabs(a - w) <= ATOL + RTOL * fabs(w);
 			if (!ok && !bad)
 				fprintf(stderr, "%s: [%lld] = %.9g, want %.9g\n", what, (long long)i,
 					a, w);
@@ -291,6 +292,27 @@ static void test_bool_io(void)
 	    "  %%s = Add(%%x, %%add)\n  %%y = Softmax(%%s) {axis=-1}\n  output %%y\n");
 	finish();
 	check_graph("key-padding mask", NULL);
+}
+
+/*
+ * Trilu on run-time tensors: rewritten into a Where over row and column
+ * indices (Range tables in f32). A square [n, n] causal mask filled with
+ * -inf (generate_square_subsequent_mask's form, one index table), the
+ * lower triangle of a [2, n, 5] batch with k = -1 (two tables), and an
+ * upper one with k = 2.
+ */
+static void test_trilu(void)
+{
+	begin();
+	put("  input %%x: f32[n, 3]\n  input %%b: f32[2, n, 5]\n"
+	    "  %%s = Shape(%%x) {end=1}\n  %%ss = Concat(%%s, %%s) {axis=0}\n"
+	    "  %%c = ConstantOfShape(%%ss) {dtype=1, value=-inf}\n"
+	    "  %%causal = Trilu(%%c) {k=1}\n"
+	    "  %%lo = Trilu(%%b) {upper=0, k=-1}\n  %%up = Trilu(%%b) {k=2}\n"
+	    "  output %%causal\n  output %%lo\n  output %%up\n");
+	finish();
+	check_graph("trilu", "lower: Trilu -> %causal as a Where over row and column indices "
+		    "(k = 1, upper)");
 }
 
 static void test_matmul(void)
@@ -579,6 +601,20 @@ static void test_refusals(void)
 	p = NULL;
 	g = NULL;
 
+	/* Trilu on a run-time integer tensor. */
+	begin();
+	put("  input %%i: i64[n, 3]\n  %%t = Trilu(%%i)\n  output %%t\n");
+	finish();
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
+	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
+	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Trilu on i64"),
+	      "i64 Trilu: %d %s", ret, err.msg);
+	printf("# %s\n", err.msg);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
+	p = NULL;
+	g = NULL;
+
 	/* An i32 input read as float. */
 	begin();
 	put("  input %%i: i32[n, 3]\n  %%t = Cast(%%i) {to=1}\n  output %%t\n");
@@ -602,6 +638,7 @@ int main(void)
 	RUN_CASE(test_unary);
 	RUN_CASE(test_equal_where_cast);
 	RUN_CASE(test_bool_io);
+	RUN_CASE(test_trilu);
 	RUN_CASE(test_matmul);
 	RUN_CASE(test_gemm);
 	RUN_CASE(test_conv);

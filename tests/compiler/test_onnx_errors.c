@@ -219,6 +219,38 @@ static void test_bool_ops(void)
 	s.attr.i = ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE;
 	expect_error(&s, EOPNOTSUPP, "node 'n0' (op Cast): attribute 'to'");
 
+	/* Trilu's k: a constant scalar becomes an attribute; x is not one. */
+	{
+		struct accel_graph *g = NULL;
+		size_t len;
+		uint8_t *buf;
+		int64_t kv = 1;
+
+		model_init(&s, "Trilu");
+		s.node.n_input = 2;
+		s.node_in[1] = "w";
+		add_init(&s);
+		s.init.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__INT64;
+		s.init.n_dims = 0;
+		s.init.raw_data.len = sizeof(kv);
+		s.init.raw_data.data = (uint8_t *)&kv;
+		len = onnx__model_proto__get_packed_size(&s.m);
+		buf = malloc(len);
+		if (buf) {
+			onnx__model_proto__pack(&s.m, buf);
+			CHECK(accel_onnx_import(buf, len, &g, &err) == 0, "Trilu: %s", err.msg);
+			free(buf);
+		}
+		CHECK(g && g->nnodes == 1 && g->nodes[0]->op == ACCEL_OP_TRILU &&
+		      g->nodes[0]->ninputs == 1 && g->nodes[0]->nattrs == 1 &&
+		      g->nodes[0]->attrs[0].i == 1, "Trilu with k = 1 as an attribute");
+		accel_graph_destroy(g);
+		model_init(&s, "Trilu");
+		s.node.n_input = 2;
+		expect_error(&s, EOPNOTSUPP, "node 'n0' (op Trilu): input 'x' (k) must be a "
+			     "constant");
+	}
+
 	model_init(&s, "Xor");
 	s.xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
 	s.node.n_input = 2;

@@ -407,6 +407,19 @@ static void test_bools_by_hand(void)
 	}
 	accel_graph_destroy(t);
 
+	/* Trilu by hand on 1..12 as [3, 4]: upper k=1 and lower k=-1. */
+	{
+		static const float x12[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+		static const float up1[12] = { 0, 2, 3, 4, 0, 0, 7, 8, 0, 0, 0, 12 };
+		static const float lom1[12] = { 0, 0, 0, 0, 5, 0, 0, 0, 9, 10, 0, 0 };
+		const float *tw[2] = { up1, lom1 };
+		int64_t n12[2] = { 12, 12 }, d34[2] = { 3, 4 };
+
+		run_text("graph g {\n  input %x: f32[3, 4]\n  %u = Trilu(%x) {k=1}\n"
+			 "  %l = Trilu(%x) {upper=0, k=-1}\n  output %u\n  output %l\n}\n",
+			 x12, 2, d34, 2, tw, n12);
+	}
+
 	/* Not, And and Or take bools only. */
 	fresh();
 	a = input("a", ACCEL_DT_F32, 1, &d4);
