@@ -169,6 +169,21 @@ class EncoderAttnMask(nn.Module):
         return self.layer(x, src_mask=attn_mask, src_key_padding_mask=mask)
 
 
+class EncoderCausal(nn.Module):
+    """A causal encoder layer that makes its mask itself: the exporter
+    writes generate_square_subsequent_mask() as ConstantOfShape(-inf) and a
+    Trilu over the run-time sequence length."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64,
+                                                dropout=0.0, batch_first=True)
+
+    def forward(self, x):
+        mask = nn.Transformer.generate_square_subsequent_mask(x.shape[1])
+        return self.layer(x, src_mask=mask)
+
+
 def pad_mask(b, s):
     """Sequence i pads its last i % 3 positions: never a whole row, so no
     softmax sees only -inf (PyTorch gives NaN there)."""
@@ -321,6 +336,8 @@ def main():
                                           causal_mask(3 + b, dt), pad_mask(b, 3 + b)),
                      ["x", "attn_mask", "mask"], axes, 17)
     export_bool_io(outdir)
+    export(outdir, "encoder_causal", EncoderCausal(), lambda b: (b, 3 + b, 32),
+           {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}, 14)
 
 
 if __name__ == "__main__":

@@ -160,6 +160,7 @@ static void test_ops(void) { run_model("ops"); }
 static void test_encoder_mask(void) { run_model_n("encoder_mask", 2); }
 static void test_encoder_attn_mask(void) { run_model_n("encoder_attn_mask", 3); }
 static void test_encoder_causal_bool(void) { run_model_n("encoder_causal_bool", 3); }
+static void test_encoder_causal(void) { run_model("encoder_causal"); }
 
 int main(int argc, char **argv)
 {
@@ -183,6 +184,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_mask);
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
+	RUN_CASE(test_encoder_causal);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

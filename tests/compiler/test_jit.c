@@ -344,14 +344,16 @@ static void test_encoder_mask(void)
 	accel_jit_destroy(fn);
 }
 
-/* The attention-mask variants at one dynamic compilation. */
+/* The attention-mask variants (the mask an input, or made inside the model
+ * by a Trilu) at one dynamic compilation. */
 static void test_encoder_attn_masks(void)
 {
-	static const char *const models[] = { "encoder_attn_mask", "encoder_causal_bool" };
+	static const char *const models[] = { "encoder_attn_mask", "encoder_causal_bool",
+					      "encoder_causal" };
 	struct accel_jit_options o = { .flags = ACCEL_JIT_DYNAMIC };
 	unsigned i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		struct accel_jit_fn *fn = jit_onnx(models[i], &o);
 
 		if (!fn)

@@ -387,6 +387,23 @@ static void test_encoder_causal_bool(void)
 	accel_graph_destroy(raw);
 }
 
+/* The causal mask made inside the model: a Trilu over ConstantOfShape
+ * [seq, seq] of -inf, both run-time, the shape chain folded. */
+static void test_encoder_causal(void)
+{
+	struct accel_graph *raw = NULL, *g = import("encoder_causal", &raw);
+
+	if (!g)
+		return;
+	expect_output_shape("encoder_causal", g, "[batch, seq, 32]");
+	CHECK(count_op(g, ACCEL_OP_TRILU) == 1 && count_op(g, ACCEL_OP_CONSTANTOFSHAPE) == 1,
+	      "the mask's Trilu and ConstantOfShape stay");
+	CHECK(count_op(g, ACCEL_OP_SHAPE) == 0, "shape chains folded");
+	run_model("encoder_causal", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -404,5 +421,6 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_mask);
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
+	RUN_CASE(test_encoder_causal);
 	HARNESS_EXIT();
 }

@@ -318,6 +318,14 @@ static void test_encoder_causal_bool(void)
 	run_model("encoder_causal_bool", NULL, 0);
 }
 
+/* The in-model causal mask: a run-time Trilu. */
+static void test_encoder_causal(void)
+{
+	static const int64_t d[] = { 3, 11, 32 };
+
+	run_model("encoder_causal", d, 3);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -340,6 +348,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_mask);
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
+	RUN_CASE(test_encoder_causal);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

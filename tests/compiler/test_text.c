@@ -170,7 +170,7 @@ static void test_fixture_roundtrip(void)
 	static const char *const models[] = { "mlp", "cnn", "ops", "resnet", "encoder_stack",
 						"encoder14", "encoder17", "encoder_mask",
 						"encoder_attn_mask", "encoder_causal_bool",
-						"bool_io" };
+						"bool_io", "encoder_causal" };
 	struct accel_ir_error err = { "" };
 	unsigned i;
 
