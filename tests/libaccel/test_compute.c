@@ -377,7 +377,7 @@ static void test_larger_gemm(void)
  * cut), a batch that does not divide among the threads (each entry cut
  * too), whole entries per tile, and a shared-B batch regrouped first. Every
  * epilogue path rides along: bias of stride 1 and 2, beta 0 over NaN and
- * beta 0.5, transposes, ReLU and GELU. (Below a few Mflop the hook runs
+ * beta 0.5, transposes, ReLU and GELU. (Below 256 Kflop the hook runs
  * one tile; the cases above cover that.)
  */
 static void test_tiled_gemm(void)
