@@ -561,9 +561,9 @@ static void test_compile_failure(void)
 	struct accel_ir_error err = { "" };
 	struct accel_graph *g = NULL;
 	struct accel_jit_fn *fn = NULL;
-	struct accel_value *x, *ins[2], *y;
+	struct accel_value *x = NULL, *ins[2], *y;
 	struct accel_tensor in, out;
-	struct accel_dim d;
+	struct accel_dim d = { 0 };
 	struct accel_shape s;
 	int64_t v[3] = { 1, 2, 3 };
 	int ret;

@@ -215,8 +215,8 @@ static void test_cse_dims_padding(void)
 	struct accel_ir_error err = { "" };
 	struct accel_report *rep = NULL;
 	struct accel_graph *g = NULL;
-	struct accel_value *x, *y[2];
-	struct accel_dim n, d[2][2];
+	struct accel_value *x = NULL, *y[2];
+	struct accel_dim n = { 0 }, d[2][2];
 	struct accel_shape s;
 	int i, ret;
 
