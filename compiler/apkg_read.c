@@ -156,6 +156,12 @@ static int parse_io(struct cursor *c, struct accel_program_io *io, bool input, u
 	ret = cur_u32(c, field, &io->dtype);
 	if (ret)
 		return ret;
+	/* The runner sizes and converts I/O by dtype: an unknown one must
+	 * not get that far. */
+	if (io->dtype == ACCEL_DT_UNDEF || io->dtype >= ACCEL_DT_COUNT)
+		return rt_say(c->msg, c->msglen, -EBADMSG, "section '%s': %s %u has dtype %u "
+			   "(this runtime knows 1..%d)", c->section, input ? "input" : "output",
+			   idx, io->dtype, ACCEL_DT_COUNT - 1);
 	snprintf(field, sizeof(field), "%s %u rank", input ? "input" : "output", idx);
 	ret = cur_u32(c, field, &io->rank);
 	if (ret)

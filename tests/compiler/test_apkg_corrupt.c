@@ -399,6 +399,20 @@ static void m_name_len(uint8_t *a, size_t len)
 	/* The first symbol's name length. */
 	set32(section(a, APKG_SEC_SIGNATURE, &n) + 4, 0);
 }
+static void m_io_dtype(uint8_t *a, size_t len)
+{
+	uint64_t n;
+	uint8_t *s = section(a, APKG_SEC_SIGNATURE, &n);
+	uint32_t pos = 4;
+
+	/* Past the symbol names and the two I/O counts: input 0's name, then
+	 * its dtype. */
+	for (uint32_t i = 0, nsyms = le32(s); i < nsyms; i++)
+		pos += 4 + ((le32(s + pos) + 3) & ~3u);
+	pos += 8;
+	pos += 4 + ((le32(s + pos) + 3) & ~3u);
+	set32(s + pos, 99);
+}
 static void m_ninsns(uint8_t *a, size_t len)
 {
 	uint64_t n;
@@ -512,6 +526,7 @@ static void test_resealed(void)
 		{ "entry flags", m_flags, "section table entry 1: flags or reserved not zero" },
 		{ "symbol count", m_nsyms, "section 'signature': symbol count 2147483647 needs" },
 		{ "name length", m_name_len, "symbol 0 name has length 0" },
+		{ "I/O dtype", m_io_dtype, "section 'signature': input 0 has dtype 99" },
 		{ "instruction count", m_ninsns,
 		  "section 'exprs': instruction count 4294967295 needs" },
 		{ "expression count", m_nexprs, "section 'exprs': " },
