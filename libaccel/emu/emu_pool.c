@@ -32,6 +32,7 @@
  *    oversubscribed.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -295,7 +296,13 @@ int emu_pool_init(struct emu_pool *p, struct emu_device *dev, uint32_t threads)
 	return 0;
 }
 
-/* After the engines stopped: no packet is running, so the helpers sleep. */
+/*
+ * After the engines stopped: no packet is running, so the helpers sleep,
+ * and every job's fence has signalled. Guests (other threads' fence waits)
+ * may still be in emu_pool_guest(), about to see their fence and leave:
+ * wait for them before the lock goes. (A wait that starts later sees its
+ * fence signalled before it would take the lock.)
+ */
 void emu_pool_fini(struct emu_pool *p)
 {
 	pthread_mutex_lock(&p->lock);
@@ -304,6 +311,8 @@ void emu_pool_fini(struct emu_pool *p)
 	pthread_mutex_unlock(&p->lock);
 	for (uint32_t i = 0; i < p->nstarted; i++)
 		pthread_join(p->threads[i], NULL);
+	while (atomic_load(&p->guests))
+		sched_yield();
 	pthread_cond_destroy(&p->done_cv);
 	pthread_cond_destroy(&p->work_cv);
 	pthread_mutex_destroy(&p->lock);

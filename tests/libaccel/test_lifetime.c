@@ -2,9 +2,10 @@
 /*
  * test_lifetime - objects released while the device still uses them: a
  * buffer freed under a queued job, a context destroyed with jobs queued, a
- * device closed with work in flight. Run under ASan, these also prove
- * nothing is read after free and nothing leaks.
+ * device closed with work in flight or while other threads wait. Run under
+ * ASan, these also prove nothing is read after free and nothing leaks.
  */
+#include <pthread.h>
 #include <unistd.h>
 
 #include "conformance.h"
@@ -129,6 +130,55 @@ static void test_close_with_work_in_flight(void)
 	}
 }
 
+/*
+ * Threads waiting without a deadline while another closes the device: on
+ * emu such waiters take part in the jobs' packets, and must leave that
+ * behind cleanly; each wait returns the job's end (done or cancelled).
+ */
+struct close_waiter {
+	struct accel_fence *f;
+	int ret;
+};
+
+static void *close_waiter_thread(void *data)
+{
+	struct close_waiter *w = data;
+
+	w->ret = accel_fence_wait(w->f, -1);
+	return NULL;
+}
+
+static void test_close_while_waiting(void)
+{
+	enum { WAITERS = 3 };
+	struct accel_device *dev = tl_open();
+	struct accel_context *ctx = tl_context(dev, 0, WAITERS);
+	struct close_waiter w[WAITERS];
+	pthread_t th[WAITERS];
+	struct accel_buffer *buf;
+	struct accel_cmdbuf cb;
+	void *p;
+
+	buf = tl_buffer(dev, 3ull * BUSY_N * BUSY_N * sizeof(float), &p);
+	accel_cmdbuf_init(&cb);
+	tl_busy(&cb, 0, BUSY_N, 2);
+	for (int i = 0; i < WAITERS; i++) {
+		w[i].f = NULL;
+		CHECK(tl_submit(accel_context_queue(ctx, i), &cb, &buf, 1, NULL, 0, &w[i].f) == 0,
+		      "submit %d", i);
+		CHECK(pthread_create(&th[i], NULL, close_waiter_thread, &w[i]) == 0,
+		      "pthread_create");
+	}
+	accel_cmdbuf_fini(&cb);
+	usleep(2000);
+	accel_device_close(dev);
+	for (int i = 0; i < WAITERS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(w[i].ret == 0 || w[i].ret == -ECANCELED, "waiter %d: %d", i, w[i].ret);
+		accel_fence_put(w[i].f);
+	}
+}
+
 static void test_close_idle_with_objects(void)
 {
 	struct accel_device *dev = tl_open();
@@ -146,6 +196,7 @@ int main(void)
 	RUN_CASE(test_buffer_freed_in_use);
 	RUN_CASE(test_context_destroyed_with_jobs);
 	RUN_CASE(test_close_with_work_in_flight);
+	RUN_CASE(test_close_while_waiting);
 	RUN_CASE(test_close_idle_with_objects);
 	HARNESS_EXIT();
 }
