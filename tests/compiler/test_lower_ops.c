@@ -566,66 +566,49 @@ static void test_range(void)
 	check_graph("range", "computed in f32");
 }
 
-/* What cannot lower is refused at compile time, naming node and op. */
-static void test_refusals(void)
+/*
+ * Compile the graph put() since begin(): it must be refused with
+ * -EOPNOTSUPP and a message naming the node %t and holding @needle.
+ */
+static void expect_refused(const char *what, const char *needle)
 {
 	struct accel_ir_error err = { "" };
 	struct accel_graph *g = NULL;
 	struct accel_program *p = NULL;
 	int ret;
 
+	finish();
+	CHECK(accel_graph_parse(text, &g, &err) == 0, "%s: parse: %s", what, err.msg);
+	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
+	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, needle),
+	      "%s: %d %s", what, ret, err.msg);
+	printf("# %s\n", err.msg);
+	accel_program_destroy(p);
+	accel_graph_destroy(g);
+}
+
+/* What cannot lower is refused at compile time, naming node and op. */
+static void test_refusals(void)
+{
 	begin();
 	put("  input %%x: f32[n, 3]\n  %%s = Shape(%%x)\n  %%t = Cast(%%s) {to=1}\n"
 	    "  output %%t\n");
-	finish();
-	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
-	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
-	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
-	      "int->float Cast: %d %s", ret, err.msg);
-	accel_program_destroy(p);
-	accel_graph_destroy(g);
-	p = NULL;
-	g = NULL;
+	expect_refused("int->float Cast", "Cast");
 
 	/* A run-time bool is f32 0/1 on the device: no packet makes it i64. */
 	begin();
 	put("  input %%m: bool[n, 3]\n  %%t = Cast(%%m) {to=6}\n  output %%t\n");
-	finish();
-	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
-	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
-	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
-	      "bool->i64 Cast: %d %s", ret, err.msg);
-	printf("# %s\n", err.msg);
-	accel_program_destroy(p);
-	accel_graph_destroy(g);
-	p = NULL;
-	g = NULL;
+	expect_refused("bool->i64 Cast", "Cast");
 
 	/* Trilu on a run-time integer tensor. */
 	begin();
 	put("  input %%i: i64[n, 3]\n  %%t = Trilu(%%i)\n  output %%t\n");
-	finish();
-	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
-	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
-	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Trilu on i64"),
-	      "i64 Trilu: %d %s", ret, err.msg);
-	printf("# %s\n", err.msg);
-	accel_program_destroy(p);
-	accel_graph_destroy(g);
-	p = NULL;
-	g = NULL;
+	expect_refused("i64 Trilu", "Trilu on i64");
 
 	/* An i32 input read as float. */
 	begin();
 	put("  input %%i: i32[n, 3]\n  %%t = Cast(%%i) {to=1}\n  output %%t\n");
-	finish();
-	CHECK(accel_graph_parse(text, &g, &err) == 0, "parse: %s", err.msg);
-	ret = g ? accel_program_compile(g, NULL, NULL, &p, &err) : -EINVAL;
-	CHECK(ret == -EOPNOTSUPP && strstr(err.msg, "%t") && strstr(err.msg, "Cast"),
-	      "i32->f32 Cast: %d %s", ret, err.msg);
-	printf("# %s\n", err.msg);
-	accel_program_destroy(p);
-	accel_graph_destroy(g);
+	expect_refused("i32->f32 Cast", "Cast");
 }
 
 int main(void)
