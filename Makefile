@@ -74,12 +74,13 @@ kmod: deps
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
-# The model benchmarks also need PyTorch (to export the models and as a peer)
-# and node + npm (ONNX Runtime through onnxruntime-node, installed into
-# $(BUILD)/bench by bench/models.sh); make check needs none of them. Debian's
+# The model benchmarks also need PyTorch and torchvision (to export the models
+# and as a peer) and node + npm (ONNX Runtime through onnxruntime-node,
+# installed into $(BUILD)/bench by bench/models.sh); of these make check needs
+# only PyTorch and torchvision (tests/compiler/full_models.py: DEB_PKGS). Debian's
 # npm conflicts with NodeSource's nodejs, which carries its own npm: only ask
 # for them when node or npm is missing.
-BENCH_DEB_PKGS := python3-torch python3-onnx python3-numpy
+BENCH_DEB_PKGS := python3-torch python3-torchvision python3-onnx python3-numpy
 
 bench-deps:
 	@./tools/install-deps.sh $(BENCH_DEB_PKGS)

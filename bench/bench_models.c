@@ -212,7 +212,7 @@ static int bench_model(struct accel_device *dev, const char *model, const char *
 	accel_jit_stats(c.fn, &st);
 	bad = check_output(model, &c.out, &want);
 	if (time_only || best_median("ours.txt", model, &ours, &rounds)) {
-		if (bench_time(jit_call, &c, 5, 50, 100000, min_secs, &t)) {
+		if (bench_time(jit_call, &c, 5, 10, 100000, min_secs, &t)) {
 			printf("%s: %s\n", model, accel_jit_error(c.fn));
 			bad = 1;
 			goto out;
@@ -418,6 +418,7 @@ int main(int argc, char **argv)
 		print_machine(dev);
 	bad |= bench_model(dev, "mlp", "MLP 784-512-512-10", "batch 64");
 	bad |= bench_model(dev, "encoder", "encoder layer d256 h4", "8x128x256");
+	bad |= bench_model(dev, "resnet18", "ResNet-18", "2x3x224x224");
 	if (time_only) {
 		accel_device_close(dev);
 		return bad;

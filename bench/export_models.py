@@ -10,14 +10,17 @@ export writes into OUTDIR (a build directory, never the source tree):
   encoder.onnx  nn.TransformerEncoderLayer(d_model=256, nhead=4,
                 dim_feedforward=1024, batch_first=True), dynamic batch and
                 seq, opset 17 (LayerNormalization as one op)
+  resnet18.onnx torchvision's ResNet-18 (random weights, seeded BatchNorm
+                statistics), dynamic batch, opset 14
   MODEL.in.npy, MODEL.out.npy  the benchmark input (batch 64; batch 8 x seq
-                128) and PyTorch's output for it
+                128; 2 x 3 x 224 x 224) and PyTorch's output for it
 
 time rebuilds the same modules (same seeds; their output must match
 MODEL.out.npy) and appends one line per model to OUTDIR/torch.txt:
 "MODEL MEDIAN_US P99_US REPS". PyTorch runs eager under torch.no_grad()
 (the encoder's fused fast path) with torch.set_num_threads(THREADS); the
-median is over at least 50 runs and MIN_SECS seconds after 20 warm-ups.
+median is over at least 10 runs and MIN_SECS seconds after up to 20 warm-ups
+(fewer when they take more than a second).
 
 Debian's python3-torch is only visible to /usr/bin/python3.
 """
@@ -28,6 +31,7 @@ import time
 import numpy as np
 import onnx
 import torch
+import torchvision
 from torch import nn
 
 
@@ -39,11 +43,20 @@ def build_models():
                         nn.Linear(512, 10))
     enc = nn.TransformerEncoderLayer(d_model=256, nhead=4, dim_feedforward=1024,
                                      dropout=0.0, batch_first=True)
+    resnet = torchvision.models.resnet18(weights=None)
+    # Fresh BatchNorm layers hold mean 0, var 1: give them statistics.
+    for m in resnet.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            with torch.no_grad():
+                m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.2)
+                m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
     return [
         ("mlp", mlp.eval(), torch.randn(64, 784, generator=gen),
          {"x": {0: "batch"}, "y": {0: "batch"}}, 14),
         ("encoder", enc.eval(), torch.randn(8, 128, 256, generator=gen),
          {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}, 17),
+        ("resnet18", resnet.eval(), torch.randn(2, 3, 224, 224, generator=gen),
+         {"x": {0: "batch"}, "y": {0: "batch"}}, 14),
     ]
 
 
@@ -66,11 +79,14 @@ def export(outdir):
 
 
 def median_us(fn, min_secs):
-    for _ in range(20):
+    start = time.perf_counter()
+    for i in range(20):
         fn()
+        if i >= 2 and time.perf_counter() - start > 1.0:
+            break
     times = []
     start = time.perf_counter()
-    while (len(times) < 50 or time.perf_counter() - start < min_secs) and len(times) < 20000:
+    while (len(times) < 10 or time.perf_counter() - start < min_secs) and len(times) < 20000:
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The model benchmarks: export the MLP and the encoder layer with PyTorch,
+# The model benchmarks: export the MLP, the encoder layer and ResNet-18 with PyTorch,
 # then time PyTorch eager, ONNX Runtime (onnxruntime-node, installed into
 # the build directory on first use) and ours in interleaved rounds, then
 # let accel-bench-models print the table (each framework's best round),
@@ -62,7 +62,7 @@ while [ "$r" -le "$rounds" ]; do
 	/usr/bin/python3 "$src/export_models.py" time "$models" "$threads" "$secs" 2>&1 | quiet
 	if [ -n "$ort" ]; then
 		if NODE_PATH="$out/node/node_modules" node "$src/ort_bench.js" "$models" "$threads" \
-			"$secs" mlp encoder >"$models/ort.round"; then
+			"$secs" mlp encoder resnet18 >"$models/ort.round"; then
 			cat "$models/ort.round" >>"$models/ort.txt"
 			awk '{ printf "onnxruntime %s: median %.1f us, p99 %.1f us over %d runs (max abs diff to PyTorch %s)\n", $1, $2, $3, $4, $5 }' \
 				"$models/ort.round"
