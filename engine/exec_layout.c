@@ -2,7 +2,8 @@
 /*
  * exec_layout.c - packets that move elements without arithmetic: COPY,
  * FILL, TRANSPOSE and GATHER. They work by element size, so every dtype of
- * the same width shares one loop.
+ * the same width shares one loop. COPY with VACCEL_COPY_F_CONVERT (ISA 1.1)
+ * is the one exception: it converts between F32, I32 and I64.
  */
 #include "exec_internal.h"
 
@@ -72,6 +73,109 @@ static int vx_copy_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 esize)
 	return 0;
 }
 
+/*
+ * ---- dtype conversion (COPY with CONVERT) ----
+ *
+ * F32 to integer is defined for every input, never C's undefined
+ * behaviour: NaN gives 0, anything at or above 2^31 (2^63) the maximum,
+ * anything below -2^31 (-2^63) the minimum, +-inf included; the range is
+ * checked before the cast, which then truncates toward zero. Both bounds
+ * are powers of two, exact in binary32. Integer to F32 is the C cast, which
+ * rounds to nearest, ties to even (the default rounding mode, which neither
+ * libaccel nor the kernel's FPU section changes). I64 to I32 keeps the low
+ * 32 bits: the value is stored as its bit pattern, so no signed conversion
+ * of an out-of-range value happens.
+ */
+static inline __s32 vx_f32_to_i32(float x)
+{
+	if (x != x)
+		return 0;
+	if (x >= 2147483648.0f)
+		return 0x7fffffff;
+	if (x < -2147483648.0f)
+		return -0x7fffffff - 1;
+	return (__s32)x;
+}
+
+static inline __s64 vx_f32_to_i64(float x)
+{
+	if (x != x)
+		return 0;
+	if (x >= 9223372036854775808.0f)
+		return 0x7fffffffffffffffll;
+	if (x < -9223372036854775808.0f)
+		return -0x7fffffffffffffffll - 1;
+	return (__s64)x;
+}
+
+/* Which conversion: the source and destination dtypes, F32, I32 or I64. */
+#define VX_CONV(s, d) ((s) * VACCEL_DTYPE_COUNT + (d))
+
+static void vx_convert_span(char *dst, __s64 ds, const char *src, __s64 ss, __u32 n,
+			    __u32 conv)
+{
+	__u32 i;
+
+	switch (conv) {
+	case VX_CONV(VACCEL_DTYPE_F32, VACCEL_DTYPE_I32):
+		for (i = 0; i < n; i++)
+			((__s32 *)dst)[i * ds] = vx_f32_to_i32(((const float *)src)[i * ss]);
+		break;
+	case VX_CONV(VACCEL_DTYPE_F32, VACCEL_DTYPE_I64):
+		for (i = 0; i < n; i++)
+			((__s64 *)dst)[i * ds] = vx_f32_to_i64(((const float *)src)[i * ss]);
+		break;
+	case VX_CONV(VACCEL_DTYPE_I32, VACCEL_DTYPE_F32):
+		for (i = 0; i < n; i++)
+			((float *)dst)[i * ds] = (float)((const __s32 *)src)[i * ss];
+		break;
+	case VX_CONV(VACCEL_DTYPE_I64, VACCEL_DTYPE_F32):
+		for (i = 0; i < n; i++)
+			((float *)dst)[i * ds] = (float)((const __s64 *)src)[i * ss];
+		break;
+	case VX_CONV(VACCEL_DTYPE_I32, VACCEL_DTYPE_I64):
+		for (i = 0; i < n; i++)
+			((__s64 *)dst)[i * ds] = ((const __s32 *)src)[i * ss];
+		break;
+	case VX_CONV(VACCEL_DTYPE_I64, VACCEL_DTYPE_I32):
+		for (i = 0; i < n; i++)
+			((__u32 *)dst)[i * ds] = (__u32)((const __u64 *)src)[i * ss];
+		break;
+	}
+}
+
+/* Convert along a two-operand walk (operand 0 destination, 1 source). */
+static int vx_convert_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 dsize, __u32 ssize,
+			   __u32 conv)
+{
+	__u32 i0, i1, i2, done;
+	int ret;
+
+	vx_walk_coalesce(w);
+	for (i0 = 0; i0 < w->dims[0]; i0++)
+		for (i1 = 0; i1 < w->dims[1]; i1++)
+			for (i2 = 0; i2 < w->dims[2]; i2++) {
+				char *d = w->base[0] + dsize *
+					  (i0 * w->str[0][0] + i1 * w->str[0][1] + i2 * w->str[0][2]);
+				const char *s = w->base[1] + ssize *
+						(i0 * w->str[1][0] + i1 * w->str[1][1] + i2 * w->str[1][2]);
+
+				for (done = 0; done < w->dims[3]; done += VX_COPY_CHUNK) {
+					__u32 n = w->dims[3] - done;
+
+					if (n > VX_COPY_CHUNK)
+						n = VX_COPY_CHUNK;
+					vx_convert_span(d + dsize * done * w->str[0][3], w->str[0][3],
+							s + ssize * done * w->str[1][3], w->str[1][3],
+							n, conv);
+					ret = vx_progress(ctx, n);
+					if (ret)
+						return ret;
+				}
+			}
+	return 0;
+}
+
 int vx_exec_copy(struct vx_ctx *ctx, const void *p)
 {
 	struct vaccel_pkt_copy pkt;
@@ -80,6 +184,12 @@ int vx_exec_copy(struct vx_ctx *ctx, const void *p)
 	memcpy(&pkt, p, sizeof(pkt));
 	vx_walk_init(&w, ctx, &pkt.dst);
 	vx_walk_add(&w, ctx, &pkt.src, &pkt.dst);
+	/* The validator allows differing dtypes only with CONVERT, and then
+	 * only F32, I32 and I64. */
+	if (pkt.src.dtype != pkt.dst.dtype)
+		return vx_convert_walk(ctx, &w, vaccel_dtype_size(pkt.dst.dtype),
+				       vaccel_dtype_size(pkt.src.dtype),
+				       VX_CONV(pkt.src.dtype, pkt.dst.dtype));
 	return vx_copy_walk(ctx, &w, vaccel_dtype_size(pkt.dst.dtype));
 }
 

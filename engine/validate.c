@@ -109,6 +109,7 @@ static const char *const perm_fields[VACCEL_MAX_DIMS] = {
 struct vctx {
 	const struct vaccel_engine_buffer *bufs;
 	__u32 nbufs;
+	__u32 minor;		/* version_minor of the command buffer */
 	struct vaccel_verror *err;
 };
 
@@ -124,9 +125,10 @@ static int fail(struct vctx *v, int err, const char *field, const char *reason)
 
 /* Which dtypes an operand accepts. */
 enum dtclass {
-	DT_F32,		/* compute operands: F32 only in ISA 1.0 */
+	DT_F32,		/* compute operands: F32 only in ISA 1.1 */
 	DT_ANY,		/* COPY and FILL move bits of any dtype */
 	DT_INDEX,	/* GATHER indices: I32 or I64 */
+	DT_CONV,	/* COPY with CONVERT: F32, I32 or I64 */
 };
 
 /* Tensor roles: outputs may not write one element twice via a zero stride. */
@@ -151,10 +153,14 @@ static int check_tensor(struct vctx *v, const struct vaccel_tensor *t,
 		return fail(v, -EINVAL, tf(n, TF_DTYPE), "unknown dtype");
 	if (dc == DT_F32 && t->dtype != VACCEL_DTYPE_F32)
 		return fail(v, -EOPNOTSUPP, tf(n, TF_DTYPE),
-			    "only F32 is supported by this op in ISA 1.0");
+			    "only F32 is supported by this op in ISA 1.1");
 	if (dc == DT_INDEX && t->dtype != VACCEL_DTYPE_I32 &&
 	    t->dtype != VACCEL_DTYPE_I64)
 		return fail(v, -EINVAL, tf(n, TF_DTYPE), "indices must be I32 or I64");
+	if (dc == DT_CONV && t->dtype != VACCEL_DTYPE_F32 &&
+	    t->dtype != VACCEL_DTYPE_I32 && t->dtype != VACCEL_DTYPE_I64)
+		return fail(v, -EOPNOTSUPP, tf(n, TF_DTYPE),
+			    "CONVERT takes F32, I32 and I64 only in ISA 1.1");
 	if (t->pad)
 		return fail(v, -EINVAL, tf(n, TF_PAD), "must be zero");
 	if (t->rank < 1 || t->rank > VACCEL_MAX_DIMS)
@@ -362,15 +368,25 @@ static int check_fence(struct vctx *v, const union vaccel_pkt *p)
 	return check_u64_slot(v, p->fence.buf, p->fence.pad, p->fence.offset);
 }
 
+/*
+ * COPY moves raw elements of any dtype; with CONVERT (ISA 1.1) it converts
+ * between F32, I32 and I64, so the dtypes may differ. The flag is only
+ * honoured in a command buffer that says it was built for 1.1 or later.
+ */
 static int check_copy(struct vctx *v, const union vaccel_pkt *p)
 {
 	const struct vaccel_pkt_copy *c = &p->copy;
+	bool conv = c->hdr.flags & VACCEL_COPY_F_CONVERT;
+	enum dtclass dc = conv ? DT_CONV : DT_ANY;
 	int ret;
 
-	ret = check_tensor(v, &c->dst, T_DST, DT_ANY, R_OUT);
+	if (conv && v->minor < 1)
+		return fail(v, -EINVAL, "hdr.flags",
+			    "CONVERT needs a command buffer of ISA 1.1 or later");
+	ret = check_tensor(v, &c->dst, T_DST, dc, R_OUT);
 	if (!ret)
-		ret = check_tensor(v, &c->src, T_SRC, DT_ANY, R_IN);
-	if (!ret && c->src.dtype != c->dst.dtype)
+		ret = check_tensor(v, &c->src, T_SRC, dc, R_IN);
+	if (!ret && !conv && c->src.dtype != c->dst.dtype)
 		ret = fail(v, -EINVAL, "src.dtype", "differs from dst.dtype");
 	if (!ret)
 		ret = check_same_shape(v, &c->src, T_SRC, &c->dst);
@@ -965,7 +981,7 @@ static const struct op_desc op_table[VACCEL_OP_COUNT] = {
 	[VACCEL_OP_NOP] = { sizeof(struct vaccel_pkt_nop), 0, check_nop },
 	[VACCEL_OP_TIMESTAMP] = { sizeof(struct vaccel_pkt_timestamp), 0, check_timestamp },
 	[VACCEL_OP_FENCE] = { sizeof(struct vaccel_pkt_fence), 0, check_fence },
-	[VACCEL_OP_COPY] = { sizeof(struct vaccel_pkt_copy), 0, check_copy },
+	[VACCEL_OP_COPY] = { sizeof(struct vaccel_pkt_copy), VACCEL_COPY_FLAGS, check_copy },
 	[VACCEL_OP_FILL] = { sizeof(struct vaccel_pkt_fill), 0, check_fill },
 	[VACCEL_OP_GEMM] = { sizeof(struct vaccel_pkt_gemm), VACCEL_GEMM_FLAGS, check_gemm },
 	[VACCEL_OP_CONV2D] = { sizeof(struct vaccel_pkt_conv2d), VACCEL_CONV_FLAGS, check_conv2d },
@@ -1021,6 +1037,7 @@ int vaccel_validate(const void *cmdbuf, __u64 size,
 	ret = check_cmdbuf_header(&v, cmdbuf, size, &h);
 	if (ret)
 		return ret;
+	v.minor = h.version_minor;
 
 	off = sizeof(h);
 	for (i = 0; i < h.num_packets; i++) {

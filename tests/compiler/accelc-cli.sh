@@ -35,7 +35,7 @@ for m in mlp encoder17; do
 		sed -n 's/.*"inputs":\[{"name":"\([^"]*\)".*/\1/p')
 	[ -n "$name" ] && ok "$m: input name '$name' from inspect -j" || not_ok "$m: inspect -j"
 	out=$("$accelc" -j inspect "$work/$m.apkg")
-	for key in '"file_size":' '"format_version":"1.0"' '"isa_version":"1.0"' \
+	for key in '"file_size":' '"format_version":"1.0"' '"isa_version":"1.1"' \
 		'"symbols":[' '"weights_bytes":' '"arena_bytes":' '"total_bytes":' \
 		'"packets":' '"sections":[' '"crc32c":'; do
 		case $out in

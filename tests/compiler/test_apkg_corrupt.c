@@ -335,7 +335,7 @@ static void test_versions(void)
 	} v[] = {
 		{ APKG_H_FORMAT_MAJOR, 2, 2, "format version 2.0, this runtime reads 1.x" },
 		{ APKG_H_FORMAT_MAJOR, 2, 0, "format version 0.0" },
-		{ APKG_H_ISA_MAJOR, 2, 2, "command buffers of ISA 2.0" },
+		{ APKG_H_ISA_MAJOR, 2, 2, "command buffers of ISA 2." },
 		{ APKG_H_ISA_MINOR, 2, 7, "command buffers of ISA 1.7" },
 		{ APKG_H_ABI_MAJOR, 2, 2, "built for vaccel ABI 2.0" },
 		{ APKG_H_PROGRAM_VERSION, 4, 2, "program version 2, this runtime reads 1" },

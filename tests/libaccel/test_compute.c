@@ -4,7 +4,8 @@
  * precision references computed here: FILL + GEMM + BINARY in one job, and
  * GEMM in every shape the runtime may hand to an optimized library or back
  * to the engine (transposes, batch broadcast, alpha/beta, bias, every
- * activation, padded and strided operands, beta 0 over NaNs).
+ * activation, padded and strided operands, beta 0 over NaNs), and COPY
+ * converting between F32, I32 and I64 (ISA 1.1).
  */
 #include <pthread.h>
 
@@ -528,6 +529,102 @@ out:
 	accel_buffer_free(buf);
 }
 
+/*
+ * COPY with VACCEL_COPY_F_CONVERT (ISA 1.1) on this device: every pairing of
+ * F32, I32 and I64 in one job, edge values against hand-written results
+ * (ties to even, truncation toward zero, NaN -> 0, saturation, I64 -> I32
+ * wrap); and a command buffer that states ISA 1.0 may not use the flag.
+ */
+static int tl_convert(struct accel_cmdbuf *cb, uint32_t dd, uint64_t doff, uint32_t sd,
+		      uint64_t soff, uint32_t n)
+{
+	struct vaccel_pkt_copy p = { .hdr = { .opcode = VACCEL_OP_COPY,
+					      .flags = VACCEL_COPY_F_CONVERT } };
+
+	accel_tensor_init(&p.dst, 0, dd, doff, 1, &n);
+	accel_tensor_init(&p.src, 0, sd, soff, 1, &n);
+	return accel_cmdbuf_append(cb, &p, sizeof(p));
+}
+
+static void test_copy_convert(void)
+{
+	static const float fin[10] = { -1.5f, -0.5f, 0.5f, 2.5f, 3e9f, -3e9f, INFINITY,
+				       -INFINITY, NAN, 16777217.0f };
+	static const int32_t want_i32[10] = { -1, 0, 0, 2, INT32_MAX, INT32_MIN, INT32_MAX,
+					      INT32_MIN, 0, 16777216 };
+	static const int64_t want_i64[10] = { -1, 0, 0, 2, 3000000000ll, -3000000000ll,
+					      INT64_MAX, INT64_MIN, 0, 16777216 };
+	static const int64_t iin[6] = { 16777217, 16777219, INT64_MAX, INT64_MIN, -1,
+					(1ll << 32) + 5 };
+	static const float want_f32[6] = { 16777216.0f, 16777220.0f, 9223372036854775808.0f,
+					   -9223372036854775808.0f, -1.0f, 4294967301.0f };
+	static const int32_t want_wrap[6] = { 16777217, 16777219, -1, 0, -1, 5 };
+	/* Byte offsets: f32 in, i32 out, i64 out, i64 in, f32 out, i32 out,
+	 * i64 out (from the i32 out), f32 out (from the i32 out). */
+	const uint64_t o_fin = 0, o_i32 = 64, o_i64 = 128, o_iin = 256, o_f32 = 320,
+		       o_wrap = 352, o_ext = 384, o_f32b = 432, end = 512;
+	uint64_t isa = tl_param(dev, DRM_VACCEL_PARAM_ISA_VERSION);
+	struct accel_buffer *buf;
+	struct accel_cmdbuf cb;
+	unsigned char *mem;
+	void *ptr;
+	size_t bad = 0;
+
+	CHECK(isa >> 16 == 1 && (isa & 0xffff) >= 1, "device runs ISA %llu.%llu, COPY "
+	      "CONVERT needs 1.1", (unsigned long long)(isa >> 16),
+	      (unsigned long long)(isa & 0xffff));
+	buf = tl_buffer(dev, end, &ptr);
+	mem = ptr;
+	memset(mem, 0xa5, end);
+	memcpy(mem + o_fin, fin, sizeof(fin));
+	memcpy(mem + o_iin, iin, sizeof(iin));
+	accel_cmdbuf_init(&cb);
+	tl_convert(&cb, VACCEL_DTYPE_I32, o_i32, VACCEL_DTYPE_F32, o_fin, 10);
+	tl_convert(&cb, VACCEL_DTYPE_I64, o_i64, VACCEL_DTYPE_F32, o_fin, 10);
+	tl_convert(&cb, VACCEL_DTYPE_F32, o_f32, VACCEL_DTYPE_I64, o_iin, 6);
+	tl_convert(&cb, VACCEL_DTYPE_I32, o_wrap, VACCEL_DTYPE_I64, o_iin, 6);
+	tl_convert(&cb, VACCEL_DTYPE_I64, o_ext, VACCEL_DTYPE_I32, o_wrap, 6);
+	tl_convert(&cb, VACCEL_DTYPE_F32, o_f32b, VACCEL_DTYPE_I32, o_wrap, 6);
+	CHECK(cb.error == 0, "build");
+	CHECK(tl_run(q, &cb, &buf, 1) == 0, "job: %s", accel_last_error()->message);
+	for (int i = 0; i < 10; i++) {
+		int32_t g32;
+		int64_t g64;
+
+		memcpy(&g32, mem + o_i32 + 4 * i, 4);
+		memcpy(&g64, mem + o_i64 + 8 * i, 8);
+		if (g32 != want_i32[i] || g64 != want_i64[i]) {
+			fprintf(stderr, "# f32 %g: i32 %d i64 %lld\n", fin[i], g32, (long long)g64);
+			bad++;
+		}
+	}
+	for (int i = 0; i < 6; i++) {
+		float gf, gfb;
+		int32_t gw;
+		int64_t ge;
+
+		memcpy(&gf, mem + o_f32 + 4 * i, 4);
+		memcpy(&gw, mem + o_wrap + 4 * i, 4);
+		memcpy(&ge, mem + o_ext + 8 * i, 8);
+		memcpy(&gfb, mem + o_f32b + 4 * i, 4);
+		if (tl_f32_bits(gf) != tl_f32_bits(want_f32[i]) || gw != want_wrap[i] ||
+		    ge != want_wrap[i] || gfb != (float)want_wrap[i]) {
+			fprintf(stderr, "# i64 %lld: f32 %.9g i32 %d i64 %lld f32 %.9g\n",
+				(long long)iin[i], gf, gw, (long long)ge, gfb);
+			bad++;
+		}
+	}
+	CHECK(bad == 0, "%zu wrong conversions", bad);
+	/* The bytes between the outputs stay untouched. */
+	CHECK(mem[o_i32 + 40] == 0xa5 && mem[o_f32 + 24] == 0xa5 && mem[o_f32b + 24] == 0xa5,
+	      "wrote past an output");
+	/* The same buffer stating ISA 1.0 is refused at submit. */
+	((struct vaccel_cmdbuf_header *)cb.data)->version_minor = 0;
+	CHECK(tl_run(q, &cb, &buf, 1) == -EINVAL, "CONVERT in an ISA 1.0 command buffer");
+	accel_cmdbuf_fini(&cb);
+	accel_buffer_free(buf);
+}
+
 int main(void)
 {
 	dev = tl_open();
@@ -540,6 +637,7 @@ int main(void)
 	RUN_CASE(test_larger_gemm);
 	RUN_CASE(test_tiled_gemm);
 	RUN_CASE(test_waiters_share_work);
+	RUN_CASE(test_copy_convert);
 	accel_context_destroy(ctx);
 	accel_device_close(dev);
 	HARNESS_EXIT();

@@ -410,6 +410,7 @@ static void test_operand_mutations(void)
 /* ---- packet header mutations, for every opcode ------------------------ */
 
 static const uint16_t valid_flags[VACCEL_OP_COUNT] = {
+	[VACCEL_OP_COPY] = VACCEL_COPY_FLAGS,
 	[VACCEL_OP_GEMM] = VACCEL_GEMM_FLAGS,
 	[VACCEL_OP_CONV2D] = VACCEL_CONV_FLAGS,
 	[VACCEL_OP_LAYERNORM] = VACCEL_NORM_FLAGS,
@@ -552,6 +553,44 @@ static void test_cmdbuf_header(void)
 	run_raw("8-aligned", (char *)cmdbuf_mem + 8, full, 0, NULL, 0, 0, 0);
 }
 
+/*
+ * VACCEL_COPY_F_CONVERT is ISA 1.1: a command buffer that says it was built
+ * for 1.0 may not use it (an engine of 1.0 would refuse the flag, so such a
+ * buffer would not mean the same everywhere). A plain COPY still validates
+ * in a 1.0 buffer; every packet of 1.0 stays valid.
+ */
+static void test_copy_convert_version(void)
+{
+	union vaccel_pkt pk[3];
+	struct vaccel_cmdbuf_header *h = (void *)cmdbuf_mem;
+	uint64_t full;
+
+	vpkt_base(&pk[0], VACCEL_OP_NOP);
+	vpkt_base(&pk[1], VACCEL_OP_COPY);
+	pk[1].hdr.flags = VACCEL_COPY_F_CONVERT;
+	pk[1].copy.src.dtype = VACCEL_DTYPE_I32;
+	vpkt_base(&pk[2], VACCEL_OP_FENCE);
+	full = vpkt_cmdbuf(cmdbuf_mem, pk, 3);
+	CHECK(VACCEL_ISA_VERSION_MAJOR == 1 && VACCEL_ISA_VERSION_MINOR >= 1, "ISA 1.1 or later");
+	run_raw("convert in 1.1", cmdbuf_mem, full, 0, NULL, 0, 0, 0);
+	h->version_minor = 0;
+	run_raw("convert in 1.0", cmdbuf_mem, full, -EINVAL, "hdr.flags", 1, 16 + 8,
+		VACCEL_OP_COPY);
+	/* Checked before the operands: a 1.0 buffer is told about the flag. */
+	pk[1].copy.src.dtype = VACCEL_DTYPE_BF16;
+	full = vpkt_cmdbuf(cmdbuf_mem, pk, 3);
+	h->version_minor = 0;
+	run_raw("convert bf16 in 1.0", cmdbuf_mem, full, -EINVAL, "hdr.flags", 1, 16 + 8,
+		VACCEL_OP_COPY);
+	/* Every opcode of 1.0 without the new flag is still valid in 1.0. */
+	for (uint32_t op = 0; op < VACCEL_OP_COUNT; op++) {
+		vpkt_base(&pk[1], op);
+		full = vpkt_cmdbuf(cmdbuf_mem, pk, 3);
+		h->version_minor = 0;
+		run_raw(vaccel_opcode_name(op), cmdbuf_mem, full, 0, NULL, 0, 0, 0);
+	}
+}
+
 /* ---- overflow --------------------------------------------------------- */
 
 static void test_overflow(void)
@@ -647,6 +686,34 @@ static void test_overflow(void)
 	X(copy_dims0, COPY, p->copy.src = VT(1, 0, 4, 4), -EINVAL, "src.dims[0]") \
 	X(copy_dims1, COPY, p->copy.src = VT(1, 0, 3, 5), -EINVAL, "src.dims[1]") \
 	X(copy_overlap_allowed, COPY, p->copy.src = p->copy.dst, 0, NULL)     \
+	/* COPY with CONVERT (ISA 1.1): F32, I32, I64 in any pairing */      \
+	X(copy_cv_same_f32, COPY, p->hdr.flags = VACCEL_COPY_F_CONVERT, 0, NULL) \
+	X(copy_cv_i32_f32, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I32), 0, NULL) \
+	X(copy_cv_f32_i32, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_I32), 0, NULL) \
+	X(copy_cv_i64_f32, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I64, p->copy.src.offset = 8), 0, NULL) \
+	X(copy_cv_f32_i64, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_I64), 0, NULL) \
+	X(copy_cv_i32_i64, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I32, p->copy.dst.dtype = VACCEL_DTYPE_I64), 0, NULL) \
+	X(copy_cv_i64_i32, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I64, p->copy.src.offset = 8, p->copy.dst.dtype = VACCEL_DTYPE_I32), 0, NULL) \
+	X(copy_cv_same_i64, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = p->copy.dst.dtype = VACCEL_DTYPE_I64, p->copy.src.offset = 8), 0, NULL) \
+	X(copy_cv_dst_bf16, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_BF16), -EOPNOTSUPP, "dst.dtype") \
+	X(copy_cv_dst_f16, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_F16), -EOPNOTSUPP, "dst.dtype") \
+	X(copy_cv_dst_i8, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_I8), -EOPNOTSUPP, "dst.dtype") \
+	X(copy_cv_src_bf16, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_BF16), -EOPNOTSUPP, "src.dtype") \
+	X(copy_cv_src_f16, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_F16), -EOPNOTSUPP, "src.dtype") \
+	X(copy_cv_src_i8, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I8), -EOPNOTSUPP, "src.dtype") \
+	X(copy_cv_both_i8, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = p->copy.dst.dtype = VACCEL_DTYPE_I8), -EOPNOTSUPP, "dst.dtype") \
+	X(copy_cv_dst_unknown, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_COUNT), -EINVAL, "dst.dtype") \
+	X(copy_cv_src_zero, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = 0), -EINVAL, "src.dtype") \
+	X(copy_cv_i64_misaligned, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I64), -EINVAL, "src.offset") \
+	X(copy_cv_dims, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src = VT(1, 0, 3, 5), p->copy.src.dtype = VACCEL_DTYPE_I32), -EINVAL, "src.dims[1]") \
+	X(copy_cv_rank, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src = VT(1, 0, 12), p->copy.src.dtype = VACCEL_DTYPE_I64), -EINVAL, "src.rank") \
+	X(copy_cv_src_end, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src = VT(1, MIB - 96, 3, 4), p->copy.src.dtype = VACCEL_DTYPE_I64), 0, NULL) \
+	X(copy_cv_src_past_end, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src = VT(1, MIB - 88, 3, 4), p->copy.src.dtype = VACCEL_DTYPE_I64), -EINVAL, "src") \
+	X(copy_cv_dst_end, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst = VT(0, MIB - 48, 3, 4), p->copy.src.dtype = VACCEL_DTYPE_I64, p->copy.src.offset = 8), 0, NULL) \
+	X(copy_cv_dst_i64_past_end, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst = VT(0, MIB - 48, 3, 4), p->copy.dst.dtype = VACCEL_DTYPE_I64), -EINVAL, "dst") \
+	X(copy_cv_dst_zero_stride, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.dst.dtype = VACCEL_DTYPE_I32, p->copy.dst.strides[0] = 0), -EINVAL, "dst.strides[0]") \
+	X(copy_cv_src_broadcast, COPY, (p->hdr.flags = VACCEL_COPY_F_CONVERT, p->copy.src.dtype = VACCEL_DTYPE_I32, p->copy.src.strides[1] = 0), 0, NULL) \
+	X(copy_cv_flag_bit1, COPY, p->hdr.flags = VACCEL_COPY_F_CONVERT | 2, -EINVAL, "hdr.flags") \
 	/* FILL */                                                            \
 	X(fill_i8_high, FILL, (p->fill.dst.dtype = VACCEL_DTYPE_I8, p->fill.value = 0x1ff), -EINVAL, "value") \
 	X(fill_i8_ok, FILL, (p->fill.dst.dtype = VACCEL_DTYPE_I8, p->fill.value = 0xff), 0, NULL) \
@@ -992,6 +1059,7 @@ int main(void)
 	RUN_CASE(test_operand_mutations);
 	RUN_CASE(test_packet_header_mutations);
 	RUN_CASE(test_cmdbuf_header);
+	RUN_CASE(test_copy_convert_version);
 	RUN_CASE(test_overflow);
 	RUN_CASE(test_field_cases);
 	RUN_CASE(test_pool_many_padded_windows);

@@ -59,7 +59,9 @@ extern "C" {
  * @DRM_VACCEL_PARAM_ABI_VERSION_MAJOR: VACCEL_ABI_VERSION_MAJOR of the driver.
  * @DRM_VACCEL_PARAM_ABI_VERSION_MINOR: VACCEL_ABI_VERSION_MINOR of the driver.
  * @DRM_VACCEL_PARAM_ISA_VERSION: (major << 16) | minor of the command-buffer
- *	ISA the engine executes (see vaccel_isa.h).
+ *	ISA the engine executes (see vaccel_isa.h). ISA features are found
+ *	here, not in DRM_VACCEL_CAP_*: minor >= 1 means COPY takes
+ *	VACCEL_COPY_F_CONVERT.
  * @DRM_VACCEL_PARAM_CAPS: bitmask of DRM_VACCEL_CAP_*.
  * @DRM_VACCEL_PARAM_NUM_ENGINES: number of engine threads executing jobs.
  * @DRM_VACCEL_PARAM_NUM_PRIORITIES: number of context priority levels; valid

@@ -31,8 +31,11 @@ extern "C" {
 
 /** VACCEL_ISA_VERSION_MAJOR - a command buffer's major must equal this. */
 #define VACCEL_ISA_VERSION_MAJOR 1
-/** VACCEL_ISA_VERSION_MINOR - a command buffer's minor must be <= this. */
-#define VACCEL_ISA_VERSION_MINOR 0
+/**
+ * VACCEL_ISA_VERSION_MINOR - a command buffer's minor must be <= this.
+ * 1.1 added VACCEL_COPY_F_CONVERT (F32/I32/I64 conversion by COPY).
+ */
+#define VACCEL_ISA_VERSION_MINOR 1
 /** VACCEL_CMDBUF_MAGIC - "VACB" in little-endian byte order. */
 #define VACCEL_CMDBUF_MAGIC 0x42434156u
 
@@ -103,12 +106,14 @@ enum vaccel_opcode {
 /**
  * enum vaccel_dtype - element types.
  * @VACCEL_DTYPE_F32: IEEE binary32; the only type compute packets take in
- *	ISA 1.0.
- * @VACCEL_DTYPE_BF16: bfloat16 (COPY and FILL only in ISA 1.0).
- * @VACCEL_DTYPE_F16: IEEE binary16 (COPY and FILL only in ISA 1.0).
- * @VACCEL_DTYPE_I8: signed 8-bit (COPY and FILL only in ISA 1.0).
- * @VACCEL_DTYPE_I32: signed 32-bit (GATHER indices, COPY, FILL).
- * @VACCEL_DTYPE_I64: signed 64-bit (GATHER indices, COPY, FILL).
+ *	ISA 1.1.
+ * @VACCEL_DTYPE_BF16: bfloat16 (COPY and FILL only in ISA 1.1).
+ * @VACCEL_DTYPE_F16: IEEE binary16 (COPY and FILL only in ISA 1.1).
+ * @VACCEL_DTYPE_I8: signed 8-bit (COPY and FILL only in ISA 1.1).
+ * @VACCEL_DTYPE_I32: signed 32-bit (GATHER indices, COPY, FILL, and COPY
+ *	with VACCEL_COPY_F_CONVERT).
+ * @VACCEL_DTYPE_I64: signed 64-bit (GATHER indices, COPY, FILL, and COPY
+ *	with VACCEL_COPY_F_CONVERT).
  * @VACCEL_DTYPE_COUNT: number of dtypes; not a dtype.
  *
  * Zero is not a dtype, so a forgotten field is caught.
@@ -197,9 +202,24 @@ struct vaccel_pkt_fence {
 };
 
 /**
+ * VACCEL_COPY_F_CONVERT - (ISA 1.1) dst[i] = convert(src[i]): @src and @dst
+ * may differ in dtype, each F32, I32 or I64. Integer to F32 rounds to
+ * nearest, ties to even. F32 to integer truncates toward zero; NaN gives 0,
+ * values at or above the integer's maximum (+inf included) give the maximum,
+ * values below its minimum (-inf included) the minimum. I64 to I32 keeps the
+ * low 32 bits (two's complement wrap); I32 to I64 sign-extends. Equal
+ * dtypes copy the element unchanged. Only in command buffers whose
+ * version_minor is >= 1.
+ */
+#define VACCEL_COPY_F_CONVERT (1u << 0)
+/** VACCEL_COPY_FLAGS - all valid COPY flags. */
+#define VACCEL_COPY_FLAGS VACCEL_COPY_F_CONVERT
+
+/**
  * struct vaccel_pkt_copy - dst[i] = src[i] for every index i.
- * @hdr: the header.
- * @dst: destination; same dtype, rank and dims as @src.
+ * @hdr: the header; flags are VACCEL_COPY_F_*.
+ * @dst: destination; same rank and dims as @src, and the same dtype unless
+ *	VACCEL_COPY_F_CONVERT is set.
  * @src: source. Overlap between @src and @dst gives unspecified results.
  */
 struct vaccel_pkt_copy {
