@@ -311,6 +311,8 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 			ret = accel_graph_optimize(g, r, err);
 	}
 	if (!ret)
+		ret = conv1d_sink(g, r, err);
+	if (!ret)
 		ret = accel_pass_fold_batchnorm(g, r, err);
 	if (!ret)
 		ret = pass_match_layernorm(g, r, err);

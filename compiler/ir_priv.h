@@ -131,6 +131,14 @@ struct accel_value *ir_value_new(struct accel_graph *g, const char *name);
 int ir_set_known(struct accel_value *v, const struct accel_dim *dims, uint32_t n);
 bool ir_shape_equal(const struct accel_shape *a, const struct accel_shape *b);
 
+/* ---- 1-D Conv and pooling as 2-D with H = 1 (pass_conv1d.c) ---- */
+
+/* Node @i rewritten before shape inference infers it (its inputs typed). */
+int conv1d_as_2d(struct accel_graph *g, uint32_t i, struct accel_report *r,
+		 struct accel_ir_error *err);
+/* Back end: BatchNorm and elementwise readers into the 2-D form. */
+int conv1d_sink(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
+
 /* ---- interpreter kernels (interp_ops.c), shared with constant folding ---- */
 
 /* Run one node on concrete tensors; outputs are malloc'ed. The env gives

@@ -1177,6 +1177,9 @@ int accel_pass_infer_shapes(struct accel_graph *g, struct accel_report *r,
 	int ret, d;
 
 	for (i = 0; i < g->nnodes; i++) {
+		ret = conv1d_as_2d(g, i, r, err);	/* 1-D Conv/pooling -> 2-D, H = 1 */
+		if (ret)
+			return ret;
 		c.n = g->nodes[i];
 		if (c.n->dead)
 			continue;
