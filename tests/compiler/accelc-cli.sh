@@ -28,7 +28,7 @@ expect_fail() {
 }
 check() { if "$@" >"$work/log" 2>&1; then ok "$*"; else cat "$work/log"; not_ok "$*"; fi; }
 
-for m in mlp encoder17; do
+for m in mlp encoder17 cnn1d; do
 	check "$accelc" compile "$fx/$m.onnx" -o "$work/$m.apkg"
 	# The input's name, from the signature, as a user would find it.
 	name=$("$accelc" -j inspect "$work/$m.apkg" |

@@ -101,6 +101,35 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(self.pool(x), 1))
 
 
+class Cnn1d(nn.Module):
+    """A 1-D CNN on [batch, 4, length] (an audio front end / TCN block):
+    Conv1d with padding and stride 2, a depthwise Conv1d with dilation 2, a
+    grouped pointwise one, BatchNorm1d, ReLU and GELU, max and average
+    pooling, a residual add, AdaptiveAvgPool1d(1) (GlobalAveragePool) and a
+    Linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv1d(4, 16, 5, stride=2, padding=2)
+        self.bn0 = nn.BatchNorm1d(16)
+        self.pool = nn.MaxPool1d(3, stride=2, padding=1)
+        self.dw = nn.Conv1d(16, 16, 3, padding=2, dilation=2, groups=16, bias=False)
+        self.bn1 = nn.BatchNorm1d(16)
+        self.pw = nn.Conv1d(16, 16, 1, groups=4, bias=False)
+        self.bn2 = nn.BatchNorm1d(16)
+        self.avg = nn.AvgPool1d(3, stride=2, padding=1)
+        self.head = nn.Conv1d(16, 24, 3, padding=1)
+        self.gap = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(24, 5)
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.bn0(self.stem(x))))
+        y = nn.functional.gelu(self.bn1(self.dw(x)))
+        x = torch.relu(x + self.bn2(self.pw(y)))
+        x = nn.functional.gelu(self.head(self.avg(x)))
+        return self.fc(torch.flatten(self.gap(x), 1))
+
+
 class EncoderStack(nn.Module):
     """The other common configuration: batch first, pre-norm, two layers."""
 
@@ -261,7 +290,7 @@ def export_bool_io(outdir):
 def randomize_bn(model, gen):
     # Fresh BatchNorm layers hold mean 0, var 1: make folding them matter.
     for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
             with torch.no_grad():
                 m.running_mean.copy_(torch.randn(m.num_features, generator=gen) * 0.2)
                 m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
@@ -269,14 +298,14 @@ def randomize_bn(model, gen):
                 m.bias.copy_(torch.randn(m.num_features, generator=gen) * 0.1)
 
 
-def export(outdir, name, model, shape_of, dynamic_axes, opset):
+def export(outdir, name, model, shape_of, dynamic_axes, opset, **kwargs):
     model.eval()
     gen = torch.Generator().manual_seed(7)
     example = torch.randn(*shape_of(BATCHES[0]), generator=gen)
     path = os.path.join(outdir, name + ".onnx")
     torch.onnx.export(model, (example,), path, input_names=["x"], output_names=["y"],
                       dynamic_axes=dynamic_axes, opset_version=opset,
-                      do_constant_folding=True)
+                      do_constant_folding=True, **kwargs)
     onnx.checker.check_model(onnx.load(path))
     for b in BATCHES:
         x = torch.randn(*shape_of(b), generator=gen)
@@ -338,6 +367,15 @@ def main():
     export_bool_io(outdir)
     export(outdir, "encoder_causal", EncoderCausal(), lambda b: (b, 3 + b, 32),
            {"x": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}, 14)
+
+    # Length varies with the batch (50 and 77): both axes dynamic.
+    # TrainingMode.PRESERVE keeps the BatchNormalization nodes (inference
+    # mode) that the exporter would fold, so the compiler's folding runs.
+    cnn1d = Cnn1d()
+    randomize_bn(cnn1d, gen)
+    export(outdir, "cnn1d", cnn1d, lambda b: (b, 4, 32 + 9 * b),
+           {"x": {0: "batch", 2: "length"}, "y": {0: "batch"}}, 14,
+           training=torch.onnx.TrainingMode.PRESERVE)
 
 
 if __name__ == "__main__":

@@ -161,6 +161,8 @@ static void test_encoder_mask(void) { run_model_n("encoder_mask", 2); }
 static void test_encoder_attn_mask(void) { run_model_n("encoder_attn_mask", 3); }
 static void test_encoder_causal_bool(void) { run_model_n("encoder_causal_bool", 3); }
 static void test_encoder_causal(void) { run_model("encoder_causal"); }
+/* 1-D convolutions and pools, batch and length symbolic. */
+static void test_cnn1d(void) { run_model("cnn1d"); }
 
 int main(int argc, char **argv)
 {
@@ -185,6 +187,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
+	RUN_CASE(test_cnn1d);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

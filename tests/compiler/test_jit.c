@@ -310,6 +310,55 @@ static void expect_reject(struct accel_jit_fn *fn, const char *what, const struc
 			  uint32_t nin, uint32_t nout, const char *needle);
 
 /*
+ * The 1-D CNN: PyTorch's (batch 2, length 50) compiles exactly; every
+ * length 1..64 at batch 2 against the interpreter promotes the length once
+ * (one recompilation); PyTorch's (5, 77) then promotes the batch.
+ */
+static void test_cnn1d_length_sweep(void)
+{
+	struct accel_graph *ref = load_ref("cnn1d");
+	struct accel_jit_fn *fn = jit_onnx("cnn1d", NULL);
+	struct accel_ir_error err = { "" };
+	struct accel_tensor x, want, got;
+	int64_t len, bad = 0;
+	int ret;
+
+	if (!fn || !ref)
+		goto out;
+	against_pytorch(fn, "cnn1d", 2);
+	for (len = 1; len <= 64; len++) {
+		int64_t dims[3] = { 2, 4, len };
+		char what[64];
+
+		random_input(&x, 3, dims, (unsigned)len);
+		memset(&want, 0, sizeof(want));
+		ret = accel_interp_run(ref, &x, 1, &want, 1, &err);
+		CHECK(ret == 0, "interpreter length %lld: %s", (long long)len, err.msg);
+		if (!ret) {
+			ret = accel_jit_call(fn, &x, 1, &got, 1);
+			CHECK(ret == 0, "cnn1d length %lld: %s", (long long)len, accel_jit_error(fn));
+			snprintf(what, sizeof(what), "cnn1d length %lld: jit vs interpreter",
+				 (long long)len);
+			if (!ret)
+				bad += tol_mismatches(what, &got, &want, NULL) != 0;
+		}
+		accel_tensor_release(&want);
+		free(x.data);
+	}
+	CHECK(bad == 0, "cnn1d sweep: %lld lengths outside tolerance", (long long)bad);
+	expect_stats("cnn1d length 1..64", fn, (struct want_stats){
+		.calls = 65, .hits = 63, .misses = 2, .compiles = 2, .promotions = 1,
+		.entries = 2 });
+	against_pytorch(fn, "cnn1d", 5);
+	expect_stats("cnn1d batch 5", fn, (struct want_stats){
+		.calls = 66, .hits = 63, .misses = 3, .compiles = 3, .promotions = 2,
+		.entries = 3 });
+out:
+	accel_jit_destroy(fn);
+	accel_graph_destroy(ref);
+}
+
+/*
  * The encoder with a bool key-padding mask, default policy: PyTorch's
  * (batch 2, seq 5) compiles exactly, (5, 8) promotes both symbols (the
  * mask's dims are the same symbols), and (2, 5) is then a hit on the
@@ -695,6 +744,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_stack_dynamic);
 	RUN_CASE(test_encoder_mask);
 	RUN_CASE(test_encoder_attn_masks);
+	RUN_CASE(test_cnn1d_length_sweep);
 	RUN_CASE(test_rejects);
 	RUN_CASE(test_shared_symbol);
 	RUN_CASE(test_pinned_symbol);

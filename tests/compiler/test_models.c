@@ -404,6 +404,49 @@ static void test_encoder_causal(void)
 	accel_graph_destroy(raw);
 }
 
+/*
+ * The 1-D CNN (Conv1d, BatchNorm1d, pools over [batch, 4, length]): every
+ * Conv and pool becomes its 2-D form with H = 1 at shape inference, in the
+ * raw import as after optimization, with the length symbolic throughout.
+ */
+static void test_cnn1d(void)
+{
+	struct accel_graph *raw = NULL, *g = import("cnn1d", &raw);
+	uint32_t i, j;
+	int conv = 0;
+
+	if (!g)
+		return;
+	expect_output_shape("cnn1d", g, "[batch, 5]");
+	CHECK(count_op(g, ACCEL_OP_CONV) == 4 && count_op(g, ACCEL_OP_BATCHNORM) == 3,
+	      "four Conv and the three BatchNormalization PRESERVE kept");
+	CHECK(count_op(g, ACCEL_OP_MAXPOOL) == 1 && count_op(g, ACCEL_OP_AVGPOOL) == 1 &&
+	      count_op(g, ACCEL_OP_GLOBALAVGPOOL) == 1, "the three pools");
+	for (j = 0; j < 2; j++) {
+		const struct accel_graph *h = j ? raw : g;
+
+		for (i = 0; i < h->nnodes; i++) {
+			const struct accel_node *n = h->nodes[i];
+			char buf[128];
+
+			if (n->op != ACCEL_OP_CONV && n->op != ACCEL_OP_MAXPOOL &&
+			    n->op != ACCEL_OP_AVGPOOL && n->op != ACCEL_OP_GLOBALAVGPOOL)
+				continue;
+			shape_text(h, n->outputs[0], buf, sizeof(buf));
+			CHECK(n->inputs[0]->shape.rank == 4 && n->outputs[0]->shape.rank == 4,
+			      "cnn1d %s: %s -> %s is not 2-D", j ? "raw" : "optimized",
+			      accel_op_name(n->op), n->outputs[0]->name);
+			/* The stem: ((length - 1)/2) + 1 with H = 1. */
+			if (!conv++)
+				CHECK(!strcmp(buf, "[batch, 16, 1, ((length - 1)/2) + 1]"),
+				      "cnn1d stem conv output %s", buf);
+		}
+	}
+	run_model("cnn1d", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -422,5 +465,6 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
+	RUN_CASE(test_cnn1d);
 	HARNESS_EXIT();
 }

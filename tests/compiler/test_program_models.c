@@ -326,6 +326,14 @@ static void test_encoder_causal(void)
 	run_model("encoder_causal", d, 3);
 }
 
+/* The 1-D CNN: batch and length symbolic; a length PyTorch never saw. */
+static void test_cnn1d(void)
+{
+	static const int64_t d[] = { 3, 4, 61 };
+
+	run_model("cnn1d", d, 3);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -349,6 +357,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_attn_mask);
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
+	RUN_CASE(test_cnn1d);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }
