@@ -103,9 +103,9 @@ static void report_memory(struct accel_graph *g, const struct memplan *m,
 }
 
 /*
- * ISA 1.0 cannot convert integers to floats. A Range read only by Casts to
- * f32 (torch.arange(n).float()) is therefore computed in f32 directly,
- * which is exact below 2^24, and the Casts become no-ops.
+ * A Range read only by Casts to f32 (torch.arange(n).float()) is computed
+ * in f32 directly, which is exact below 2^24, and the Casts become no-ops
+ * instead of converting COPYs.
  */
 static void float_ranges(struct accel_graph *g, struct accel_report *r)
 {
@@ -166,6 +166,40 @@ static int add_scalar(struct accel_graph *g, const char *base, const char *what,
 			return accel_graph_add_const(g, name, dt, &s, data, out, err);
 	}
 	return ir_error(err, EEXIST, "compile: no free name for %s.%s", base, what);
+}
+
+/*
+ * A run-time Cast from i32/i64 to bool (x != 0) becomes Cast to f32, a
+ * converting COPY (ISA 1.1), then Cast f32 -> bool, which fuses like any
+ * f32 comparison: no non-zero integer rounds to 0.0f, so x != 0 survives.
+ * Runs before shape inference, which types the new f32 value.
+ */
+static int split_int_bool_casts(struct accel_graph *g, struct accel_report *r,
+				struct accel_ir_error *err)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct accel_node *n = g->nodes[i];
+		struct accel_value *x, *f;
+		struct accel_attr a;
+
+		if (n->op != ACCEL_OP_CAST || ir_attr_int(n, "to") != ACCEL_DT_BOOL)
+			continue;
+		x = n->inputs[0];
+		if (x->kind == ACCEL_VALUE_CONST ||
+		    (x->dtype != ACCEL_DT_I32 && x->dtype != ACCEL_DT_I64))
+			continue;
+		a = accel_attr_int("to", ACCEL_DT_F32);
+		ret = add_before(g, &i, ACCEL_OP_CAST, &x, 1, &a, 1, &f, err);
+		if (ret)
+			return ret;
+		n->inputs[0] = f;
+		report_add(r, "lower: Cast %s -> bool of %%%s through f32",
+			   accel_dtype_name(x->dtype), x->name);
+	}
+	return 0;
 }
 
 /*
@@ -318,6 +352,8 @@ int accel_program_compile(struct accel_graph *g, const struct accel_compile_opti
 		ret = pass_match_layernorm(g, r, err);
 	if (!ret)
 		ret = pass_pack_gemm_weights(g, r, err);
+	if (!ret)
+		ret = split_int_bool_casts(g, r, err);
 	if (!ret)
 		ret = accel_pass_dce(g, r, err);
 	if (!ret)

@@ -393,7 +393,7 @@ void schedule_fini(struct schedule *s)
 }
 
 /*
- * The index table a Range copies from (ISA 1.0 has no iota): 0, 1, ... in
+ * The index table a Range copies from (the ISA has no iota): 0, 1, ... in
  * the Range's dtype, as long as the range when that is a constant, else
  * RANGE_TABLE_MAX long (a longer range is then refused at launch by the
  * command-buffer validator, the copy reaching past the table).

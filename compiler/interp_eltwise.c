@@ -5,6 +5,7 @@
  * Cast and Not.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,10 +138,23 @@ int ik_unary(struct kctx *c)
 
 		switch (op) {
 		case ACCEL_OP_CAST:
-			if (ik_is_int(dt))
-				ik_puti(&c->out[0], i, dt == ACCEL_DT_BOOL ? ik_get(x, i) != 0 : ik_geti(x, i));
-			else
-				ik_put(&c->out[0], i, ik_is_int(x->dtype) ? (double)ik_geti(x, i) : v);
+			/* As the ISA's converting COPY: f32 -> int truncates,
+			 * NaN gives 0 and out-of-range values saturate (ONNX
+			 * leaves them undefined); i64 -> i32 wraps; int -> f32
+			 * rounds once, to nearest even (not through double). */
+			if (dt == ACCEL_DT_BOOL) {
+				ik_puti(&c->out[0], i, ik_get(x, i) != 0);
+			} else if (ik_is_int(dt)) {
+				int64_t iv = ik_geti(x, i);
+
+				if (dt == ACCEL_DT_I32 && x->dtype == ACCEL_DT_F32)
+					iv = iv > INT32_MAX ? INT32_MAX : iv < INT32_MIN ? INT32_MIN : iv;
+				ik_puti(&c->out[0], i, iv);
+			} else if (ik_is_int(x->dtype)) {
+				((float *)c->out[0].data)[i] = (float)ik_geti(x, i);
+			} else {
+				ik_put(&c->out[0], i, v);
+			}
 			continue;
 		case ACCEL_OP_NOT:
 			ik_puti(&c->out[0], i, !ik_geti(x, i));

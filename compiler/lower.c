@@ -2,7 +2,8 @@
 /*
  * lower.c - kernels to packets: elementwise groups, views, and the ops that
  * only move data (Transpose, Concat, Split, Slice, Expand, Pad, Gather,
- * Shape, ConstantOfShape). The compute ops are in lower_ops.c.
+ * Shape, ConstantOfShape), and run-time Casts between f32, i32 and i64,
+ * which are a converting COPY. The compute ops are in lower_ops.c.
  *
  * Data movement is COPY with strides: a transpose is a copy whose source
  * strides are permuted, a slice one whose source starts further in and
@@ -24,11 +25,11 @@ static int dim_madd(struct accel_symtab *t, struct accel_dim a, struct accel_dim
 	return ret ? ret : dim_add(t, a, p, out);
 }
 
-/* COPY src -> dst (same dims), coalesced to rank <= 4. */
-static int emit_copy(struct lower *l, const struct accel_node *n, struct operand dst,
-		     struct operand src)
+/* COPY src -> dst (same dims), coalesced to rank <= 4; @flags VACCEL_COPY_F_*. */
+static int emit_copy_flags(struct lower *l, const struct accel_node *n, struct operand dst,
+			   struct operand src, uint16_t flags)
 {
-	struct vaccel_pkt_copy pkt = { .hdr = { .opcode = VACCEL_OP_COPY } };
+	struct vaccel_pkt_copy pkt = { .hdr = { .opcode = VACCEL_OP_COPY, .flags = flags } };
 	struct operand ops[2] = { dst, src };
 	int ret;
 
@@ -38,6 +39,12 @@ static int emit_copy(struct lower *l, const struct accel_node *n, struct operand
 	pb_tensor(l->b, &pkt, &pkt.dst, &ops[0]);
 	pb_tensor(l->b, &pkt, &pkt.src, &ops[1]);
 	return pb_append(l->b, &pkt, sizeof(pkt));
+}
+
+static int emit_copy(struct lower *l, const struct accel_node *n, struct operand dst,
+		     struct operand src)
+{
+	return emit_copy_flags(l, n, dst, src, 0);
 }
 
 static int emit_fill(struct lower *l, const struct accel_node *n, struct operand dst,
@@ -435,6 +442,38 @@ static int lower_range(struct lower *l, const struct kernel *k)
 	return emit_copy(l, n, y, t);
 }
 
+static bool convertible(enum accel_dtype dt)
+{
+	return dt == ACCEL_DT_F32 || dt == ACCEL_DT_I32 || dt == ACCEL_DT_I64;
+}
+
+/*
+ * A run-time Cast whose storage changes: COPY with VACCEL_COPY_F_CONVERT
+ * (ISA 1.1) between f32, i32 and i64. Bools are stored as f32 0/1, so
+ * bool -> i32/i64 is the f32 conversion (exact). int -> bool was split in
+ * compile.c into int -> f32 -> bool (x != 0 survives: no non-zero integer
+ * rounds to 0.0f), the second Cast fused like any f32 -> bool. Same-storage
+ * Casts are views and f32 -> bool is fused; neither comes here.
+ * f32 -> int truncates toward zero as ONNX and numpy do; NaN and values out
+ * of the integer's range, which ONNX leaves undefined, give the ISA's 0 and
+ * saturated results.
+ */
+static int lower_cast(struct lower *l, const struct accel_node *n)
+{
+	enum accel_dtype from = n->inputs[0]->dtype, to = n->outputs[0]->dtype;
+	struct operand dst = operand_of(l, n->outputs[0]), src = operand_of(l, n->inputs[0]);
+
+	if (to == ACCEL_DT_BOOL && from != ACCEL_DT_F32 && from != ACCEL_DT_BOOL)
+		return lower_err(l, n, EOPNOTSUPP, "Cast from %s to bool at run time: only f32 "
+				 "(and i32/i64 through f32) compares with 0",
+				 accel_dtype_name(from));
+	if (!convertible(stored_dtype(from)) || !convertible(stored_dtype(to)))
+		return lower_err(l, n, EOPNOTSUPP, "Cast from %s to %s at run time: ISA 1.1 "
+				 "converts only between f32 (bools as f32 0/1), i32 and i64",
+				 accel_dtype_name(from), accel_dtype_name(to));
+	return emit_copy_flags(l, n, dst, src, VACCEL_COPY_F_CONVERT);
+}
+
 int lower_data_op(struct lower *l, const struct accel_node *n)
 {
 	switch (n->op) {
@@ -447,6 +486,7 @@ int lower_data_op(struct lower *l, const struct accel_node *n)
 	case ACCEL_OP_GATHER: return lower_gather(l, n);
 	case ACCEL_OP_SHAPE: return lower_shape(l, n);
 	case ACCEL_OP_CONSTANTOFSHAPE: return lower_cos(l, n);
+	case ACCEL_OP_CAST: return lower_cast(l, n);
 	default: return 1;	/* not a data op */
 	}
 }

@@ -546,13 +546,8 @@ int lower_compute_op(struct lower *l, const struct kernel *k)
 	if (n->op == ACCEL_OP_TRILU)
 		return lower_err(l, n, EOPNOTSUPP, "Trilu on %s at run time: only f32 is rewritten "
 				 "into index arithmetic", accel_dtype_name(n->inputs[0]->dtype));
-	if (n->op == ACCEL_OP_CAST)
-		return lower_err(l, n, EOPNOTSUPP, "Cast from %s to %s at run time: ISA 1.0 computes "
-				 "in f32 only (bools as f32 0/1) and has no integer/float "
-				 "conversion", accel_dtype_name(n->inputs[0]->dtype),
-				 accel_dtype_name(n->outputs[0]->dtype));
 	if (op_is_elementwise(n))
-		return lower_err(l, n, EOPNOTSUPP, "elementwise %s on %s: ISA 1.0 computes in f32 "
+		return lower_err(l, n, EOPNOTSUPP, "elementwise %s on %s: ISA 1.1 computes in f32 "
 				 "only", accel_op_name(n->op),
 				 accel_dtype_name(n->outputs[0]->dtype));
 	return lower_err(l, n, EOPNOTSUPP, "no lowering");

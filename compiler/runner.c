@@ -12,8 +12,8 @@
  * for the one before, and waits for the last. At unchanged shapes a launch
  * allocates nothing.
  *
- * Bool inputs and outputs live on the device as f32 0.0/1.0 (ISA 1.0 has
- * no bool type nor a packet that converts to float): accel_runner_run()
+ * Bool inputs and outputs live on the device as f32 0.0/1.0 (the ISA has
+ * no bool type and computes in f32 only): accel_runner_run()
  * converts a bool input while copying it into the mapped input buffer,
  * which is the staging area, and a bool output back to bytes in place in
  * its mapped output buffer after the run. Neither allocates.

@@ -234,8 +234,8 @@ struct accel_program {
 
 /**
  * accel_program_device_dtype() - the dtype an input or output of dtype @dt
- * has in its device buffer. ISA 1.0 has no bool type and no packet that
- * converts integers to floats, so a bool input or output lives on the
+ * has in its device buffer. The ISA has no bool type and computes in f32
+ * only, so a bool input or output lives on the
  * device as f32 0.0/1.0: accel_runner_run() converts bool host data into
  * the mapped input buffer on upload and the output buffer back to bytes
  * 0/1 after the run, in place, allocating nothing. With
@@ -271,8 +271,8 @@ struct accel_compile_options {
  * @err: why it failed, naming the node and op, or NULL.
  *
  * Every op of include/accel/ir.h lowers; -EOPNOTSUPP names the node when a
- * particular use has no ISA 1.0 encoding (e.g. an integer tensor computed at
- * run time).
+ * particular use has no ISA 1.1 encoding (e.g. integer arithmetic at run
+ * time; Casts between f32, i32, i64 and bool do lower).
  */
 int accel_program_compile(struct accel_graph *g, const struct accel_compile_options *opts,
 			  struct accel_report *r, struct accel_program **out,

@@ -6,7 +6,8 @@
  *
  * Graphs are written in the text form with random constants. Inputs are
  * random f32 (bool inputs random bytes, 0 about half the time and any other
- * value true); a dim written "n" takes the value under test. Float outputs
+ * value true; i64 inputs -5 .. 4; i32 inputs small or anywhere in the
+ * 32-bit range); a dim written "n" takes the value under test. Float outputs
  * must agree within rtol 1e-4, atol 1e-5; integer and bool outputs exactly.
  */
 #include <errno.h>
@@ -94,6 +95,17 @@ static void fill_input(const struct accel_graph *g, const struct accel_value *v,
 			((int64_t *)t->data)[i] = (int64_t)frand(0.0f, 9.99f) - 5;
 		return;
 	}
+	if (t->dtype == ACCEL_DT_I32) {
+		/* A third small (0 among them), the rest anywhere in 32 bits. */
+		t->data = malloc((size_t)cnt * sizeof(int32_t));
+		for (i = 0; t->data && i < cnt; i++) {
+			float f = frand(0.0f, 3.0f);
+
+			((int32_t *)t->data)[i] = f < 1.0f ? (int32_t)(f * 7.0f) - 3 :
+						  (int32_t)(rng * 2654435761u);
+		}
+		return;
+	}
 	if (t->dtype == ACCEL_DT_BOOL) {
 		/* Not only 0 and 1: any non-zero byte is true (numpy's rule). */
 		static const uint8_t vals[4] = { 0, 1, 2, 255 };
@@ -132,6 +144,16 @@ static void compare(const char *what, const struct accel_tensor *got,
 
 		if (got->dtype == ACCEL_DT_I64) {
 			ok = ((const int64_t *)got->data)[i] == ((const int64_t *)want->data)[i];
+			if (!ok && !bad)
+				fprintf(stderr, "%s: [%lld] = %lld, want %lld\n", what, (long long)i,
+					(long long)((const int64_t *)got->data)[i],
+					(long long)((const int64_t *)want->data)[i]);
+		} else if (got->dtype == ACCEL_DT_I32) {
+			ok = ((const int32_t *)got->data)[i] == ((const int32_t *)want->data)[i];
+			if (!ok && !bad)
+				fprintf(stderr, "%s: [%lld] = %d, want %d\n", what, (long long)i,
+					((const int32_t *)got->data)[i],
+					((const int32_t *)want->data)[i]);
 		} else if (got->dtype == ACCEL_DT_BOOL) {
 			/* The runner's bytes are exactly 0 or 1. */
 			ok = ((const uint8_t *)got->data)[i] ==
@@ -553,6 +575,50 @@ static void test_layout(void)
 	check_graph("shape/constantofshape", NULL);
 }
 
+/*
+ * Run-time Casts between f32 (and bool, f32 0/1 on the device), i32 and
+ * i64: a converting COPY each (ISA 1.1); int -> bool through f32 and a
+ * fused x != 0. The f32 inputs are scaled per column (1e10, 2^31, 3,
+ * 1.5e19) so truncation of negatives, saturation of i32 and i64 and the
+ * i64 -> i32 wrap are all reached; the interpreter follows the ISA there.
+ */
+static void test_cast(void)
+{
+	begin();
+	put("  input %%x: f32[n, 4]\n  input %%j: i32[n, 4]\n"
+	    "  const %%scale: f32[4] = [%a, %a, %a, %a]\n"
+	    "  %%xs = Mul(%%x, %%scale)\n"
+	    "  %%a = Cast(%%xs) {to=5}\n  %%b = Cast(%%xs) {to=6}\n  %%w = Cast(%%b) {to=5}\n"
+	    "  %%d = Cast(%%j) {to=1}\n  %%e = Cast(%%j) {to=6}\n  %%l = Cast(%%j) {to=7}\n"
+	    "  %%bf = Cast(%%b) {to=1}\n"
+	    "  output %%a\n  output %%b\n  output %%w\n  output %%d\n  output %%e\n"
+	    "  output %%l\n  output %%bf\n",
+	    1e10, 2147483648.0, 3.0, 1.5e19);
+	finish();
+	check_graph("casts f32/i32/i64", "Cast i32 -> bool of %j through f32");
+
+	begin();
+	put("  input %%i: i64[n, 4]\n  input %%m: bool[n, 4]\n  input %%x: f32[n, 4]\n"
+	    "  %%c = Cast(%%i) {to=1}\n  %%g = Cast(%%m) {to=6}\n  %%h = Cast(%%m) {to=5}\n"
+	    "  %%k = Cast(%%i) {to=7}\n  %%nk = Not(%%k)\n  %%n32 = Cast(%%i) {to=5}\n"
+	    "  %%back = Cast(%%n32) {to=6}\n"
+	    "  output %%c\n  output %%g\n  output %%h\n  output %%k\n  output %%nk\n"
+	    "  output %%back\n");
+	finish();
+	check_graph("casts i64/bool", "Cast i64 -> bool of %i through f32");
+
+	/* The BERT extended attention mask: an int64 0/1 mask cast to float,
+	 * (1 - mask) * -10000 added to the scores before the softmax. */
+	begin();
+	put("  input %%s: f32[n, 2, 3, 5]\n  input %%mask: i64[n, 5]\n"
+	    "  const %%one: f32[] = [0x1p+0]\n  const %%big: f32[] = [-0x1.388p+13]\n"
+	    "  %%u = Unsqueeze(%%mask) {axes=[1, 2]}\n  %%mf = Cast(%%u) {to=1}\n"
+	    "  %%inv = Sub(%%one, %%mf)\n  %%add = Mul(%%inv, %%big)\n"
+	    "  %%t = Add(%%s, %%add)\n  %%y = Softmax(%%t) {axis=-1}\n  output %%y\n");
+	finish();
+	check_graph("int64 attention mask", NULL);
+}
+
 static void test_range(void)
 {
 	/* torch.arange(x.shape[0]).float(): computed in f32, no Cast left. */
@@ -591,24 +657,27 @@ static void expect_refused(const char *what, const char *needle)
 static void test_refusals(void)
 {
 	begin();
-	put("  input %%x: f32[n, 3]\n  %%s = Shape(%%x)\n  %%t = Cast(%%s) {to=1}\n"
-	    "  output %%t\n");
-	expect_refused("int->float Cast", "Cast");
+	put("  input %%x: f32[n, 3]\n  %%t = Cast(%%x) {to=3}\n  %%y = Cast(%%t) {to=1}\n"
+	    "  output %%y\n");
+	expect_refused("f32->f16 Cast", "Cast from f32 to f16 at run time");
 
-	/* A run-time bool is f32 0/1 on the device: no packet makes it i64. */
 	begin();
-	put("  input %%m: bool[n, 3]\n  %%t = Cast(%%m) {to=6}\n  output %%t\n");
-	expect_refused("bool->i64 Cast", "Cast");
+	put("  input %%i: i64[n, 3]\n  %%t = Cast(%%i) {to=4}\n  %%y = Cast(%%t) {to=1}\n"
+	    "  output %%y\n");
+	expect_refused("i64->i8 Cast", "Cast from i64 to i8 at run time");
+
+	/* Integer arithmetic at run time: ISA 1.1 converts but computes in
+	 * f32 only. */
+	begin();
+	put("  input %%i: i64[n, 3]\n  input %%j: i64[n, 3]\n  %%t = Add(%%i, %%j)\n"
+	    "  output %%t\n");
+	expect_refused("i64 Add", "elementwise Add on i64");
 
 	/* Trilu on a run-time integer tensor. */
 	begin();
 	put("  input %%i: i64[n, 3]\n  %%t = Trilu(%%i)\n  output %%t\n");
 	expect_refused("i64 Trilu", "Trilu on i64");
 
-	/* An i32 input read as float. */
-	begin();
-	put("  input %%i: i32[n, 3]\n  %%t = Cast(%%i) {to=1}\n  output %%t\n");
-	expect_refused("i32->f32 Cast", "Cast");
 }
 
 int main(void)
@@ -630,6 +699,7 @@ int main(void)
 	RUN_CASE(test_pool_reduce);
 	RUN_CASE(test_layout);
 	RUN_CASE(test_range);
+	RUN_CASE(test_cast);
 	RUN_CASE(test_refusals);
 	accel_device_close(dev);
 	HARNESS_EXIT();
