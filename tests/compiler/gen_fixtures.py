@@ -7,13 +7,15 @@
 Writes, for each model, MODEL.onnx plus MODEL.in.B.npy / MODEL.out.B.npy
 (one input, one output, both float32) at two batch sizes B. A model with
 more inputs (the masked encoders) has its input k >= 1 in MODEL.inK.B.npy,
-a bool mask as numpy bool ('|b1'). Weights come from
+a bool mask as numpy bool ('|b1'); bert_mask's token ids and attention mask
+are int64 ('<i8'). Weights come from
 a fixed seed, so a rerun rewrites identical models. The outputs are PyTorch's
 own (eager, float32), the reference the compiler tests compare against.
 
 Sizes are kept small so the committed fixtures stay a few hundred KiB:
 the MLP is 784-128-128-10 (784-512-512-10 alone would be 2.7 MB of weights).
 """
+import math
 import os
 import sys
 
@@ -213,6 +215,74 @@ class EncoderCausal(nn.Module):
         return self.layer(x, src_mask=mask)
 
 
+class BertSelfAttention(nn.Module):
+    """Hugging Face BertSelfAttention + BertSelfOutput, written out: the
+    extended attention mask is added to the scaled scores."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads, self.dh = heads, d // heads
+        self.q = nn.Linear(d, d)
+        self.k = nn.Linear(d, d)
+        self.v = nn.Linear(d, d)
+        self.o = nn.Linear(d, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+
+    def split(self, x):
+        b, s, _ = x.shape
+        return x.view(b, s, self.heads, self.dh).permute(0, 2, 1, 3)
+
+    def forward(self, x, ext):
+        q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.dh) + ext
+        ctx = torch.matmul(scores.softmax(-1), v).permute(0, 2, 1, 3).reshape(x.shape)
+        return self.ln(x + self.o(ctx))
+
+
+class BertLayer(nn.Module):
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.attn = BertSelfAttention(d, heads)
+        self.up = nn.Linear(d, ff)
+        self.down = nn.Linear(ff, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+
+    def forward(self, x, ext):
+        x = self.attn(x, ext)
+        return self.ln(x + self.down(nn.functional.gelu(self.up(x))))
+
+
+class BertMask(nn.Module):
+    """A tiny BERT encoder as Hugging Face writes it (d_model 32, 4 heads,
+    two layers): int64 input_ids [batch, seq] through word, position and
+    token-type embeddings, and an int64 attention_mask [batch, seq] (1 keep,
+    0 padding) cast to float at run time into the extended mask
+    (1 - mask) * -10000 added to every layer's scores."""
+
+    def __init__(self, vocab=30, d=32, heads=4, ff=64, layers=2, max_pos=12):
+        super().__init__()
+        self.word = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(max_pos, d)
+        self.tok_type = nn.Embedding(2, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+        self.layers = nn.ModuleList(BertLayer(d, heads, ff) for _ in range(layers))
+
+    def forward(self, input_ids, attention_mask):
+        pos = torch.arange(input_ids.shape[1], dtype=torch.long).unsqueeze(0)
+        x = self.ln(self.word(input_ids) + self.pos(pos) + self.tok_type.weight[0])
+        ext = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0
+        for layer in self.layers:
+            x = layer(x, ext)
+        return x
+
+
+def bert_inputs(b, gen):
+    """Token ids and an int64 attention mask that is pad_mask()'s inverse."""
+    s = 3 + b
+    ids = torch.randint(0, 30, (b, s), generator=gen)
+    return ids, (~pad_mask(b, s)).to(torch.long)
+
+
 def pad_mask(b, s):
     """Sequence i pads its last i % 3 positions: never a whole row, so no
     softmax sees only -inf (PyTorch gives NaN there)."""
@@ -376,6 +446,13 @@ def main():
     export(outdir, "cnn1d", cnn1d, lambda b: (b, 4, 32 + 9 * b),
            {"x": {0: "batch", 2: "length"}, "y": {0: "batch"}}, 14,
            training=torch.onnx.TrainingMode.PRESERVE)
+
+    # int64 graph inputs: token ids and an attention mask cast to float at
+    # run time (a converting COPY, ISA 1.1).
+    export_multi(outdir, "bert_mask", BertMask(), bert_inputs,
+                 ["input_ids", "attention_mask"],
+                 {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                  "y": {0: "batch", 1: "seq"}}, 14)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,8 @@ static void test_encoder_causal_bool(void) { run_model_n("encoder_causal_bool", 
 static void test_encoder_causal(void) { run_model("encoder_causal"); }
 /* 1-D convolutions and pools, batch and length symbolic. */
 static void test_cnn1d(void) { run_model("cnn1d"); }
+/* int64 token ids and attention mask (a Cast to float at run time). */
+static void test_bert_mask(void) { run_model_n("bert_mask", 2); }
 
 int main(int argc, char **argv)
 {
@@ -188,6 +190,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
 	RUN_CASE(test_cnn1d);
+	RUN_CASE(test_bert_mask);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

@@ -415,6 +415,22 @@ static void test_encoder_attn_masks(void)
 	}
 }
 
+/* The tiny BERT with int64 token ids and attention mask, both symbols
+ * dynamic: one compilation serves PyTorch's two shapes. */
+static void test_bert_mask(void)
+{
+	struct accel_jit_options o = { .flags = ACCEL_JIT_DYNAMIC };
+	struct accel_jit_fn *fn = jit_onnx("bert_mask", &o);
+
+	if (!fn)
+		return;
+	against_pytorch(fn, "bert_mask", 2);
+	against_pytorch(fn, "bert_mask", 5);
+	expect_stats("bert_mask", fn, (struct want_stats){
+		.calls = 2, .hits = 1, .misses = 1, .compiles = 1, .entries = 1 });
+	accel_jit_destroy(fn);
+}
+
 static void expect_reject(struct accel_jit_fn *fn, const char *what, const struct accel_tensor *in,
 			  uint32_t nin, uint32_t nout, const char *needle)
 {
@@ -745,6 +761,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_mask);
 	RUN_CASE(test_encoder_attn_masks);
 	RUN_CASE(test_cnn1d_length_sweep);
+	RUN_CASE(test_bert_mask);
 	RUN_CASE(test_rejects);
 	RUN_CASE(test_shared_symbol);
 	RUN_CASE(test_pinned_symbol);

@@ -447,6 +447,32 @@ static void test_cnn1d(void)
 	accel_graph_destroy(raw);
 }
 
+/*
+ * The tiny BERT (Hugging Face's layout): int64 input_ids and
+ * attention_mask as graph inputs. The mask's Cast to f32 stays a run-time
+ * node (ISA 1.1 converts it); the embeddings are Gathers on the ids.
+ */
+static void test_bert_mask(void)
+{
+	struct accel_graph *raw = NULL, *g = import("bert_mask", &raw);
+	uint32_t i;
+	int casts = 0;
+
+	if (!g)
+		return;
+	CHECK(g->ninputs == 2 && g->inputs[0]->dtype == ACCEL_DT_I64 &&
+	      g->inputs[1]->dtype == ACCEL_DT_I64, "bert_mask: two int64 inputs");
+	expect_output_shape("bert_mask", g, "[batch, seq, 32]");
+	for (i = 0; i < g->nnodes; i++)
+		casts += g->nodes[i]->op == ACCEL_OP_CAST &&
+			 g->nodes[i]->inputs[0]->dtype == ACCEL_DT_I64 &&
+			 g->nodes[i]->outputs[0]->dtype == ACCEL_DT_F32;
+	CHECK(casts >= 1, "bert_mask: the mask's int64 -> f32 Cast stays");
+	run_model("bert_mask", g, raw);
+	accel_graph_destroy(g);
+	accel_graph_destroy(raw);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -466,5 +492,6 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
 	RUN_CASE(test_cnn1d);
+	RUN_CASE(test_bert_mask);
 	HARNESS_EXIT();
 }

@@ -334,6 +334,13 @@ static void test_cnn1d(void)
 	run_model("cnn1d", d, 3);
 }
 
+/* int64 token ids and attention mask: the mask's Cast to f32 runs as a
+ * converting COPY (ISA 1.1). */
+static void test_bert_mask(void)
+{
+	run_model("bert_mask", NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -358,6 +365,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_encoder_causal_bool);
 	RUN_CASE(test_encoder_causal);
 	RUN_CASE(test_cnn1d);
+	RUN_CASE(test_bert_mask);
 	accel_device_close(dev);
 	HARNESS_EXIT();
 }

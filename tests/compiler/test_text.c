@@ -170,7 +170,8 @@ static void test_fixture_roundtrip(void)
 	static const char *const models[] = { "mlp", "cnn", "ops", "resnet", "encoder_stack",
 						"encoder14", "encoder17", "encoder_mask",
 						"encoder_attn_mask", "encoder_causal_bool",
-						"bool_io", "encoder_causal", "cnn1d" };
+						"bool_io", "encoder_causal", "cnn1d",
+						"bert_mask" };
 	struct accel_ir_error err = { "" };
 	unsigned i;
 
