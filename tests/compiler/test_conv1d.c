@@ -400,6 +400,22 @@ static void test_patterns(void)
 	    "  %%gap = GlobalAveragePool(%%y)\n  %%f = Flatten(%%gap) {axis=1}\n"
 	    "  %%t = Relu(%%f)\n  output %%t\n}\n");
 	check_graph("conv + [C, 1] bias + exported gelu", NULL, NULL, NULL, 3, gelu);
+
+	/* Channels last around it (a conformer's convolution module): the
+	 * Relu and the MatMul read their Transposes through strides; the one
+	 * into the conv is a COPY (a view reads it): 4 packets. */
+	text[0] = 0;
+	put("graph t {\n  input %%x: f32[n, 6, l]\n");
+	konst("w", "6, 1, 3", 18, -0.5f, 0.5f, NULL);
+	konst("m", "6, 5", 30, -0.5f, 0.5f, NULL);
+	put("  %%xt = Transpose(%%x) {perm=[0, 2, 1]}\n  %%a = Relu(%%xt)\n"
+	    "  %%at = Transpose(%%a) {perm=[0, 2, 1]}\n"
+	    "  %%c = Conv(%%at, %%w) {group=6, pads=[1, 1]}\n"
+	    "  %%ct = Transpose(%%c) {perm=[0, 2, 1]}\n  %%t = MatMul(%%ct, %%m)\n"
+	    "  output %%t\n}\n");
+	check_graph("transposed in and out, MatMul after", NULL, NULL, NULL, 6,
+		    (const char *const[]){ "2 transposes read through strides",
+		    "-> 4 packets", NULL });
 }
 
 /* ---- refusals ---- */
