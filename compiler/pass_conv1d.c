@@ -125,14 +125,14 @@ static int add_before(struct accel_graph *g, uint32_t *pos, enum accel_op op,
 	return ret;
 }
 
-/* Unsqueeze(@v) {axes=[2]} before *@pos, or what @v squeezed. */
-static int unsqueeze2(struct accel_graph *g, uint32_t *pos, struct accel_value *v,
+/* Unsqueeze(@v) {axes=[2]} before *@pos, or what @v squeezed when @twin. */
+static int unsqueeze2(struct accel_graph *g, uint32_t *pos, struct accel_value *v, bool twin,
 		      struct accel_value **out, struct accel_ir_error *err)
 {
 	static const int64_t two = 2;
 	struct accel_attr a = accel_attr_ints("axes", &two, 1);
 
-	*out = twin_of(v);
+	*out = twin ? twin_of(v) : NULL;
 	if (*out)
 		return 0;
 	return add_before(g, pos, ACCEL_OP_UNSQUEEZE, &v, 1, &a, 1, v->name, out, err);
@@ -292,17 +292,15 @@ int conv1d_as_2d(struct accel_graph *g, uint32_t i, struct accel_report *r,
 	ret = attrs_2d(n, attrs, &nattrs, err);
 	if (ret)
 		return ret;
-	ret = unsqueeze2(g, &pos, x, &in[0], err);
+	ret = unsqueeze2(g, &pos, x, true, &in[0], err);
 	if (!ret && n->op == ACCEL_OP_CONV) {
 		struct accel_value *w = n->inputs[1];
 
+		/* [M, C/group, k] -> [M, C/group, 1, k] */
 		if (w->kind == ACCEL_VALUE_CONST && w->shape.rank == 3)
 			ret = const_unit_dim(g, w, 2, &in[1], err);
 		else
-			ret = add_before(g, &pos, ACCEL_OP_UNSQUEEZE, &w, 1,
-					 (struct accel_attr[]){ accel_attr_ints("axes",
-						 (const int64_t[]){ 2 }, 1) }, 1, w->name, &in[1],
-					 err);
+			ret = unsqueeze2(g, &pos, w, false, &in[1], err);
 		if (n->ninputs > 2)
 			in[2] = n->inputs[2];
 	}
@@ -313,8 +311,8 @@ int conv1d_as_2d(struct accel_graph *g, uint32_t i, struct accel_report *r,
 		ret = become_squeeze(n, y4, err);
 	if (ret)
 		return ret;
-	report_add(r, "conv1d: %s -> %%%s as 2-D with H = 1 (%%%s)", accel_op_name(y4->producer->op),
-		   y->name, y4->name);
+	report_add(r, "conv1d: %s -> %%%s as 2-D with H = 1 (%%%s)",
+		   accel_op_name(y4->producer->op), y->name, y4->name);
 	return 0;
 }
 
