@@ -101,53 +101,58 @@ static int64_t out_len(const struct case1d *t, int64_t l)
 	return o;
 }
 
+/* Output element (@nn, @ch, @o) of @t on x [n, C, @l]. */
+static float direct_at(const struct case1d *t, const float *x, int64_t nn, int64_t ch, int64_t o,
+		       int64_t l, const float *w, const float *b)
+{
+	double acc = 0, best = -INFINITY;
+	int64_t j, cin, cnt = 0, padded = 0;
+
+	if (!strcmp(t->op, "GlobalAveragePool")) {
+		for (j = 0; j < l; j++)
+			acc += x[(nn * t->c + ch) * l + j];
+		return (float)(acc / (double)l);
+	}
+	if (!strcmp(t->op, "Conv")) {
+		int64_t cg = t->c / t->group, g = ch / (t->m / t->group);
+
+		for (cin = 0; cin < cg; cin++)
+			for (j = 0; j < t->k; j++) {
+				int64_t p = o * t->stride - t->pb + j * t->dil;
+
+				if (p >= 0 && p < l)
+					acc += (double)x[(nn * t->c + g * cg + cin) * l + p] *
+					       w[(ch * cg + cin) * t->k + j];
+			}
+		return (float)(acc + (b ? b[ch] : 0));
+	}
+	for (j = 0; j < t->k; j++) {
+		int64_t p = o * t->stride - t->pb + j * t->dil;
+		double v;
+
+		padded += p >= -t->pb && p < l + t->pe;
+		if (p < 0 || p >= l)
+			continue;
+		v = x[(nn * t->c + ch) * l + p];
+		cnt++;
+		acc += v;
+		best = v > best ? v : best;
+	}
+	if (!strcmp(t->op, "MaxPool"))
+		return (float)best;
+	return (float)(acc / (double)(t->count_pad ? padded : cnt));
+}
+
 static void direct(const struct case1d *t, const float *x, int64_t n, int64_t l, const float *w,
 		   const float *b, float *y)
 {
-	int64_t lo = out_len(t, l), nn, ch, o, j, cin;
+	int64_t lo = out_len(t, l), nn, ch, o;
 	int oc = t->m ? t->m : t->c;
 
 	for (nn = 0; nn < n; nn++)
 		for (ch = 0; ch < oc; ch++)
-			for (o = 0; o < lo; o++) {
-				double acc = 0, best = -INFINITY;
-				int64_t cnt = 0, padded = 0;
-
-				if (!strcmp(t->op, "GlobalAveragePool")) {
-					for (j = 0; j < l; j++)
-						acc += x[(nn * t->c + ch) * l + j];
-					y[(nn * oc + ch) * lo + o] = (float)(acc / (double)l);
-					continue;
-				}
-				if (!strcmp(t->op, "Conv")) {
-					int cg = t->c / t->group, g = (int)(ch / (t->m / t->group));
-
-					for (cin = 0; cin < cg; cin++)
-						for (j = 0; j < t->k; j++) {
-							int64_t p = o * t->stride - t->pb + j * t->dil;
-
-							if (p >= 0 && p < l)
-								acc += (double)x[(nn * t->c + g * cg + cin) *
-										 l + p] *
-								       w[(ch * cg + cin) * t->k + j];
-						}
-					y[(nn * oc + ch) * lo + o] = (float)(acc + (b ? b[ch] : 0));
-					continue;
-				}
-				for (j = 0; j < t->k; j++) {
-					int64_t p = o * t->stride - t->pb + j * t->dil;
-
-					padded += p >= -t->pb && p < l + t->pe;
-					if (p < 0 || p >= l)
-						continue;
-					cnt++;
-					acc += x[(nn * t->c + ch) * l + p];
-					if (x[(nn * t->c + ch) * l + p] > best)
-						best = x[(nn * t->c + ch) * l + p];
-				}
-				y[(nn * oc + ch) * lo + o] = !strcmp(t->op, "MaxPool") ? (float)best :
-					(float)(acc / (double)(t->count_pad ? padded : cnt));
-			}
+			for (o = 0; o < lo; o++)
+				y[(nn * oc + ch) * lo + o] = direct_at(t, x, nn, ch, o, l, w, b);
 }
 
 /* ---- compile once, run at two shapes ---- */
@@ -226,16 +231,21 @@ static void check_graph(const char *name, const struct case1d *t, const float *w
 	CHECK(ret == 0, "%s: runner: %d", name, ret);
 	for (k = 0; !ret && k < 2; k++) {
 		int64_t n = shapes[k][0], l = t && t->fixed_l ? t->fixed_l : shapes[k][1];
-		struct accel_tensor x, got = { 0 }, want = { 0 };
+		struct accel_tensor x[2] = { { 0 } }, got = { 0 }, want = { 0 };
 		char what[160];
 		int64_t cnt = 1;
 		int d;
 
-		random_x(&x, 3, (int64_t[]){ n, c, l });
-		ret = accel_runner_run(r, &x, 1, &got, 1);
+		random_x(&x[0], 3, (int64_t[]){ n, c, l });
+		/* A second input (a run-time weight) has constant dims. */
+		if (g->ninputs > 1)
+			random_x(&x[1], g->inputs[1]->shape.rank, (int64_t[]){
+				 g->inputs[1]->shape.dims[0].val, g->inputs[1]->shape.dims[1].val,
+				 g->inputs[1]->shape.dims[2].val });
+		ret = accel_runner_run(r, x, g->ninputs, &got, 1);
 		CHECK(ret == 0, "%s: run: %s", name, accel_runner_error(r));
 		if (!ret) {
-			ret = accel_interp_run(ref, &x, 1, &want, 1, &err);
+			ret = accel_interp_run(ref, x, g->ninputs, &want, 1, &err);
 			CHECK(ret == 0, "%s: interpreter: %s", name, err.msg);
 		}
 		if (!ret) {
@@ -259,14 +269,15 @@ static void check_graph(const char *name, const struct case1d *t, const float *w
 			      name, (long long)got.dims[0], (long long)got.dims[1],
 			      (long long)got.dims[2], (long long)n, oc, (long long)lo);
 			if (y && got.rank == 3 && got.dims[2] == lo) {
-				direct(t, x.data, n, l, w, b, y);
+				direct(t, x[0].data, n, l, w, b, y);
 				snprintf(what, sizeof(what), "%s n=%lld l=%lld vs direct 1-D", name,
 					 (long long)n, (long long)l);
 				compare(what, got.data, y, n * oc * lo, &worst_direct);
 			}
 			free(y);
 		}
-		free(x.data);
+		free(x[0].data);
+		free(x[1].data);
 		accel_tensor_release(&want);
 	}
 	accel_runner_destroy(r);
@@ -400,6 +411,12 @@ static void test_patterns(void)
 	    "  %%gap = GlobalAveragePool(%%y)\n  %%f = Flatten(%%gap) {axis=1}\n"
 	    "  %%t = Relu(%%f)\n  output %%t\n}\n");
 	check_graph("conv + [C, 1] bias + exported gelu", NULL, NULL, NULL, 3, gelu);
+
+	/* A weight computed at run time: Unsqueezed, not copied. */
+	text[0] = 0;
+	put("graph t {\n  input %%x: f32[n, 4, l]\n  input %%w: f32[4, 2, 3]\n"
+	    "  %%t = Conv(%%x, %%w) {group=2, pads=[1, 0], strides=[2]}\n  output %%t\n}\n");
+	check_graph("run-time weight", NULL, NULL, NULL, 4, NULL);
 
 	/* Channels last around it (a conformer's convolution module): the
 	 * Relu and the MatMul read their Transposes through strides; the one
