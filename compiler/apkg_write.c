@@ -202,6 +202,26 @@ static int check_names(const struct accel_program *p, char *msg, size_t msglen)
 	return 0;
 }
 
+/*
+ * The ISA minor the artifact needs: the highest its command buffers state
+ * (each states the oldest that has all its packets), so that a model using
+ * nothing new still loads where only an older minor runs.
+ */
+static uint16_t isa_minor_needed(const struct accel_program *p)
+{
+	uint16_t minor = 0;
+
+	for (uint32_t i = 0; i < p->ntemplates; i++) {
+		struct vaccel_cmdbuf_header h;
+
+		/* accel_program_check() saw a whole header in each. */
+		memcpy(&h, p->templates[i].data, sizeof(h));
+		if (h.version_minor > minor)
+			minor = h.version_minor;
+	}
+	return minor;
+}
+
 int accel_apkg_write(const struct accel_program *p, const char *report, void **out,
 		     size_t *len, char *msg, size_t msglen)
 {
@@ -250,7 +270,7 @@ int accel_apkg_write(const struct accel_program *p, const char *report, void **o
 	apkg_put32(h + APKG_H_HEADER_SIZE, APKG_HEADER_SIZE);
 	apkg_put64(h + APKG_H_FILE_SIZE, w.len);
 	apkg_put16(h + APKG_H_ISA_MAJOR, VACCEL_ISA_VERSION_MAJOR);
-	apkg_put16(h + APKG_H_ISA_MINOR, VACCEL_ISA_VERSION_MINOR);
+	apkg_put16(h + APKG_H_ISA_MINOR, isa_minor_needed(p));
 	apkg_put16(h + APKG_H_ABI_MAJOR, VACCEL_ABI_VERSION_MAJOR);
 	apkg_put16(h + APKG_H_ABI_MINOR, VACCEL_ABI_VERSION_MINOR);
 	apkg_put32(h + APKG_H_PROGRAM_VERSION, p->version);

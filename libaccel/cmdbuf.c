@@ -47,6 +47,19 @@ static struct vaccel_cmdbuf_header *cmdbuf_header(struct accel_cmdbuf *cb)
 	return (struct vaccel_cmdbuf_header *)cb->data;
 }
 
+/*
+ * The oldest ISA minor (of VACCEL_ISA_VERSION_MAJOR) that has @h's packet:
+ * a command buffer states the highest of its packets', so that one using
+ * nothing new still runs on a device that speaks an older minor. Each
+ * minor adds its features here.
+ */
+static uint16_t packet_isa_minor(const struct vaccel_pkt_header *h)
+{
+	if (h->opcode == VACCEL_OP_COPY && (h->flags & VACCEL_COPY_F_CONVERT))
+		return 1;
+	return 0;
+}
+
 static int cmdbuf_fail(struct accel_cmdbuf *cb, int err)
 {
 	if (!cb->error)
@@ -113,6 +126,8 @@ int accel_cmdbuf_append(struct accel_cmdbuf *cb, const void *packet, uint32_t si
 	cb->size += size;
 	cb->num_packets++;
 	cmdbuf_header(cb)->num_packets = cb->num_packets;
+	if (packet_isa_minor(&hdr) > cmdbuf_header(cb)->version_minor)
+		cmdbuf_header(cb)->version_minor = packet_isa_minor(&hdr);
 	return 0;
 }
 
@@ -126,7 +141,7 @@ void accel_cmdbuf_reset(struct accel_cmdbuf *cb)
 	memset(h, 0, sizeof(*h));
 	h->magic = VACCEL_CMDBUF_MAGIC;
 	h->version_major = VACCEL_ISA_VERSION_MAJOR;
-	h->version_minor = VACCEL_ISA_VERSION_MINOR;
+	h->version_minor = 0;	/* raised by the packets that need more */
 	cb->size = sizeof(*h);
 	cb->num_packets = 0;
 	cb->error = 0;

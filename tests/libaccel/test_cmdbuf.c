@@ -43,7 +43,7 @@ static void test_append(void)
 	h = (const void *)cb.data;
 	CHECK(cb.size == sizeof(*h) && cb.num_packets == 0 && cb.error == 0, "empty");
 	CHECK(h->magic == VACCEL_CMDBUF_MAGIC && h->version_major == VACCEL_ISA_VERSION_MAJOR &&
-		      h->version_minor == VACCEL_ISA_VERSION_MINOR && h->num_packets == 0 &&
+		      h->version_minor == 0 && h->num_packets == 0 &&
 		      h->flags == 0,
 	      "header");
 	f.value = 77;
@@ -73,9 +73,39 @@ static void test_append(void)
 	CHECK(cb.data == NULL, "fini");
 }
 
+/*
+ * The header states the oldest ISA minor that has every packet: 0 for
+ * packets of 1.0 (plain COPY among them), 1 once a converting COPY
+ * (ISA 1.1) is appended, and 0 again after a reset.
+ */
+static void test_isa_minor(void)
+{
+	struct vaccel_pkt_copy c = { .hdr = { .opcode = VACCEL_OP_COPY } };
+	const struct vaccel_cmdbuf_header *h;
+	struct accel_cmdbuf cb;
+
+	CHECK(accel_cmdbuf_init(&cb) == 0, "init");
+	h = (const void *)cb.data;
+	CHECK(accel_cmdbuf_append(&cb, &c, sizeof(c)) == 0 && tl_nop(&cb) == 0, "append");
+	h = (const void *)cb.data;
+	CHECK(h->version_major == VACCEL_ISA_VERSION_MAJOR && h->version_minor == 0,
+	      "plain COPY and NOP: ISA %u.%u", h->version_major, h->version_minor);
+	c.hdr.flags = VACCEL_COPY_F_CONVERT;
+	CHECK(accel_cmdbuf_append(&cb, &c, sizeof(c)) == 0, "append converting COPY");
+	c.hdr.flags = 0;
+	CHECK(accel_cmdbuf_append(&cb, &c, sizeof(c)) == 0, "append plain COPY");
+	h = (const void *)cb.data;
+	CHECK(h->version_minor == 1, "converting COPY: minor %u", h->version_minor);
+	accel_cmdbuf_reset(&cb);
+	h = (const void *)cb.data;
+	CHECK(h->version_minor == 0, "reset: minor %u", h->version_minor);
+	accel_cmdbuf_fini(&cb);
+}
+
 int main(void)
 {
 	RUN_CASE(test_tensor_init);
 	RUN_CASE(test_append);
+	RUN_CASE(test_isa_minor);
 	HARNESS_EXIT();
 }
