@@ -620,7 +620,10 @@ static void test_lru_bound(void)
 	accel_jit_destroy(fn);
 }
 
-/* i64 arithmetic at run time has no ISA 1.0 encoding: the compile fails. */
+/*
+ * i64 arithmetic at run time has no ISA encoding (1.1 converts between
+ * dtypes but computes in f32 only): the compile fails.
+ */
 static void test_compile_failure(void)
 {
 	struct accel_ir_error err = { "" };
