@@ -42,37 +42,6 @@ static void vx_copy_span(char *dst, __s64 ds, const char *src, __s64 ss,
 	}
 }
 
-/* Copy along a two-operand walk (operand 0 destination, 1 source). */
-static int vx_copy_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 esize)
-{
-	__u32 i0, i1, i2, done;
-	int ret;
-
-	vx_walk_coalesce(w);
-	for (i0 = 0; i0 < w->dims[0]; i0++)
-		for (i1 = 0; i1 < w->dims[1]; i1++)
-			for (i2 = 0; i2 < w->dims[2]; i2++) {
-				char *d = w->base[0] + esize *
-					  (i0 * w->str[0][0] + i1 * w->str[0][1] + i2 * w->str[0][2]);
-				const char *s = w->base[1] + esize *
-						(i0 * w->str[1][0] + i1 * w->str[1][1] + i2 * w->str[1][2]);
-
-				for (done = 0; done < w->dims[3]; done += VX_COPY_CHUNK) {
-					__u32 n = w->dims[3] - done;
-
-					if (n > VX_COPY_CHUNK)
-						n = VX_COPY_CHUNK;
-					vx_copy_span(d + esize * done * w->str[0][3], w->str[0][3],
-						     s + esize * done * w->str[1][3], w->str[1][3],
-						     n, esize);
-					ret = vx_progress(ctx, n);
-					if (ret)
-						return ret;
-				}
-			}
-	return 0;
-}
-
 /*
  * ---- dtype conversion (COPY with CONVERT) ----
  *
@@ -144,9 +113,16 @@ static void vx_convert_span(char *dst, __s64 ds, const char *src, __s64 ss, __u3
 	}
 }
 
-/* Convert along a two-operand walk (operand 0 destination, 1 source). */
-static int vx_convert_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 dsize, __u32 ssize,
-			   __u32 conv)
+/* No conversion: a plain copy of elements of one size. */
+#define VX_CONV_NONE 0u
+
+/*
+ * Copy along a two-operand walk (operand 0 destination, 1 source) of
+ * @dsize- and @ssize-byte elements, converting them by @conv (a VX_CONV()
+ * pair) or not (VX_CONV_NONE, @dsize == @ssize).
+ */
+static int vx_copy_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 dsize, __u32 ssize,
+			__u32 conv)
 {
 	__u32 i0, i1, i2, done;
 	int ret;
@@ -161,13 +137,17 @@ static int vx_convert_walk(struct vx_ctx *ctx, struct vx_walk *w, __u32 dsize, _
 						(i0 * w->str[1][0] + i1 * w->str[1][1] + i2 * w->str[1][2]);
 
 				for (done = 0; done < w->dims[3]; done += VX_COPY_CHUNK) {
+					char *dd = d + dsize * done * w->str[0][3];
+					const char *ss = s + ssize * done * w->str[1][3];
 					__u32 n = w->dims[3] - done;
 
 					if (n > VX_COPY_CHUNK)
 						n = VX_COPY_CHUNK;
-					vx_convert_span(d + dsize * done * w->str[0][3], w->str[0][3],
-							s + ssize * done * w->str[1][3], w->str[1][3],
-							n, conv);
+					if (conv == VX_CONV_NONE)
+						vx_copy_span(dd, w->str[0][3], ss, w->str[1][3], n, dsize);
+					else
+						vx_convert_span(dd, w->str[0][3], ss, w->str[1][3], n,
+								conv);
 					ret = vx_progress(ctx, n);
 					if (ret)
 						return ret;
@@ -186,11 +166,10 @@ int vx_exec_copy(struct vx_ctx *ctx, const void *p)
 	vx_walk_add(&w, ctx, &pkt.src, &pkt.dst);
 	/* The validator allows differing dtypes only with CONVERT, and then
 	 * only F32, I32 and I64. */
-	if (pkt.src.dtype != pkt.dst.dtype)
-		return vx_convert_walk(ctx, &w, vaccel_dtype_size(pkt.dst.dtype),
-				       vaccel_dtype_size(pkt.src.dtype),
-				       VX_CONV(pkt.src.dtype, pkt.dst.dtype));
-	return vx_copy_walk(ctx, &w, vaccel_dtype_size(pkt.dst.dtype));
+	return vx_copy_walk(ctx, &w, vaccel_dtype_size(pkt.dst.dtype),
+			    vaccel_dtype_size(pkt.src.dtype),
+			    pkt.src.dtype == pkt.dst.dtype ? VX_CONV_NONE :
+			    VX_CONV(pkt.src.dtype, pkt.dst.dtype));
 }
 
 int vx_exec_transpose(struct vx_ctx *ctx, const void *p)
@@ -210,7 +189,8 @@ int vx_exec_transpose(struct vx_ctx *ctx, const void *p)
 	}
 	vx_walk_init(&w, ctx, &pkt.y);
 	vx_walk_add(&w, ctx, &view, &pkt.y);
-	return vx_copy_walk(ctx, &w, vaccel_dtype_size(pkt.y.dtype));
+	return vx_copy_walk(ctx, &w, vaccel_dtype_size(pkt.y.dtype),
+			    vaccel_dtype_size(pkt.y.dtype), VX_CONV_NONE);
 }
 
 static void vx_fill_span(char *dst, __s64 ds, __u64 value, __u32 n, __u32 esize)
