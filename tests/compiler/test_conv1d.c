@@ -31,7 +31,7 @@
 #include <accel/program.h>
 
 #include "harness.h"
-#include "onnx.pb-c.h"
+#include "onnx_model.h"
 
 #define RTOL 1e-4
 #define ATOL 1e-5
@@ -528,151 +528,51 @@ static void test_refusals(void)
 
 /* ---- ONNX: one node on x f32[2, C, 8(, ...)] with a weight "w" ---- */
 
-struct onnx1 {
-	Onnx__ModelProto m;
-	Onnx__OperatorSetIdProto opset, *opsets[1];
-	Onnx__GraphProto g;
-	Onnx__NodeProto node, *nodes[1];
-	char *node_in[2], *node_out[1];
-	Onnx__AttributeProto attr[2], *attrs[2];
-	Onnx__ValueInfoProto xin, yout, *ins[1], *outs[1];
-	Onnx__TypeProto xtype;
-	Onnx__TypeProto__Tensor xtt;
-	Onnx__TensorShapeProto xshape;
-	Onnx__TensorShapeProto__Dimension d[5], *dims[5];
-	Onnx__TensorProto init, *inits[1];
-	int64_t wdims[5], ints[2][4];
-	float wdata[2 * 2 * 27];
-};
-
-/* @op on a rank-@rank input [2, 2, 4...]; Conv gets a [2, 2, 3...] weight. */
-static void onnx1_init(struct onnx1 *s, const char *op, int rank)
+/*
+ * @op named "c1d" on a rank-@rank input [2, 2, 4...] (onnx_model.h); Conv
+ * gets a [2, 2, 3...] weight "w" as its second input.
+ */
+static void onnx1_init(struct onnx_model *s, const char *op, int rank)
 {
-	int k;
+	static const int64_t xdims[] = { 2, 2, 4, 4, 4 }, wdims[] = { 2, 2, 3, 3, 3 };
 
-	memset(s, 0, sizeof(*s));
-	onnx__model_proto__init(&s->m);
-	onnx__operator_set_id_proto__init(&s->opset);
-	onnx__graph_proto__init(&s->g);
-	onnx__node_proto__init(&s->node);
-	onnx__value_info_proto__init(&s->xin);
-	onnx__value_info_proto__init(&s->yout);
-	onnx__type_proto__init(&s->xtype);
-	onnx__type_proto__tensor__init(&s->xtt);
-	onnx__tensor_shape_proto__init(&s->xshape);
-	onnx__tensor_proto__init(&s->init);
-	s->opset.domain = "";
-	s->opset.has_version = 1;
-	s->opset.version = 14;
-	s->opsets[0] = &s->opset;
-	s->m.n_opset_import = 1;
-	s->m.opset_import = s->opsets;
-	s->m.has_ir_version = 1;
-	s->m.ir_version = 8;
-	s->m.graph = &s->g;
-	for (k = 0; k < rank; k++) {
-		onnx__tensor_shape_proto__dimension__init(&s->d[k]);
-		s->d[k].value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
-		s->d[k].dim_value = k < 2 ? 2 : 4;
-		s->dims[k] = &s->d[k];
-		s->wdims[k] = k < 2 ? 2 : 3;
-	}
-	s->xshape.n_dim = (size_t)rank;
-	s->xshape.dim = s->dims;
-	s->xtt.has_elem_type = 1;
-	s->xtt.elem_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
-	s->xtt.shape = &s->xshape;
-	s->xtype.value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
-	s->xtype.tensor_type = &s->xtt;
-	s->xin.name = "x";
-	s->xin.type = &s->xtype;
-	s->yout.name = "y";
-	s->ins[0] = &s->xin;
-	s->outs[0] = &s->yout;
-	s->g.name = "g";
-	s->g.n_input = 1;
-	s->g.input = s->ins;
-	s->g.n_output = 1;
-	s->g.output = s->outs;
-	s->node_in[0] = "x";
-	s->node_in[1] = "w";
-	s->node_out[0] = "y";
+	onnx_model_init(s, op, rank, xdims);
 	s->node.name = "c1d";
-	s->node.op_type = (char *)op;
-	s->node.n_input = 1;
-	s->node.input = s->node_in;
-	s->node.n_output = 1;
-	s->node.output = s->node_out;
-	s->nodes[0] = &s->node;
-	s->g.n_node = 1;
-	s->g.node = s->nodes;
 	if (!strcmp(op, "Conv")) {
 		s->node.n_input = 2;
-		s->init.name = "w";
-		s->init.has_data_type = 1;
-		s->init.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
-		s->init.n_dims = (size_t)rank;
-		s->init.dims = s->wdims;
-		s->init.has_raw_data = 1;
-		s->init.raw_data.len = 4 * 4;
-		for (k = 2; k < rank; k++)
-			s->init.raw_data.len *= 3;
-		s->init.raw_data.data = (uint8_t *)s->wdata;
-		s->inits[0] = &s->init;
-		s->g.n_initializer = 1;
-		s->g.initializer = s->inits;
+		s->node_in[1] = "w";
+		onnx_model_weight(s, rank, wdims);
 	}
 }
 
-static void onnx1_ints(struct onnx1 *s, const char *name, int n, const int64_t *v)
+static void onnx1_other(struct onnx_model *s, const char *name, const char *str, int64_t i)
 {
-	Onnx__AttributeProto *a = &s->attr[s->node.n_attribute];
+	Onnx__AttributeProto *a = onnx_model_attr(s, name, str ?
+						  ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING :
+						  ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT);
 
-	onnx__attribute_proto__init(a);
-	a->name = (char *)name;
-	a->has_type = 1;
-	a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
-	memcpy(s->ints[s->node.n_attribute], v, (size_t)n * sizeof(*v));
-	a->ints = s->ints[s->node.n_attribute];
-	a->n_ints = (size_t)n;
-	s->attrs[s->node.n_attribute++] = a;
-	s->node.attribute = s->attrs;
-}
-
-static void onnx1_other(struct onnx1 *s, const char *name, const char *str, int64_t i)
-{
-	Onnx__AttributeProto *a = &s->attr[s->node.n_attribute];
-
-	onnx__attribute_proto__init(a);
-	a->name = (char *)name;
-	a->has_type = 1;
 	if (str) {
-		a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
 		a->has_s = 1;
 		a->s.data = (uint8_t *)str;
 		a->s.len = strlen(str);
 	} else {
-		a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
 		a->has_i = 1;
 		a->i = i;
 	}
-	s->attrs[s->node.n_attribute++] = a;
-	s->node.attribute = s->attrs;
 }
 
 /* Import (and optimize): the first failure must be -@errnum with @needles. */
-static void onnx1_expect(struct onnx1 *s, const char *what, int errnum,
+static void onnx1_expect(struct onnx_model *s, const char *what, int errnum,
 			 const char *const *needles)
 {
 	struct accel_ir_error err = { "" };
-	size_t len = onnx__model_proto__get_packed_size(&s->m);
-	uint8_t *buf = malloc(len ? len : 1);
+	size_t len;
+	uint8_t *buf = onnx_model_pack(s, &len);
 	struct accel_graph *g = NULL;
 	int ret, k;
 
 	if (!buf)
 		return;
-	onnx__model_proto__pack(&s->m, buf);
 	ret = accel_onnx_import(buf, len, &g, &err);
 	if (!ret)
 		ret = accel_graph_optimize(g, NULL, &err);
@@ -688,12 +588,12 @@ static void onnx1_expect(struct onnx1 *s, const char *what, int errnum,
 
 static void test_onnx(void)
 {
-	struct onnx1 s;
+	struct onnx_model s;
 
 	/* The baseline: a 1-D Conv with every attribute it takes imports. */
 	onnx1_init(&s, "Conv", 3);
-	onnx1_ints(&s, "kernel_shape", 1, (const int64_t[]){ 3 });
-	onnx1_ints(&s, "pads", 2, (const int64_t[]){ 1, 1 });
+	onnx_model_ints(&s, "kernel_shape", 1, (const int64_t[]){ 3 });
+	onnx_model_ints(&s, "pads", 2, (const int64_t[]){ 1, 1 });
 	onnx1_expect(&s, "1-D Conv", 0, NULL);
 
 	onnx1_init(&s, "Conv", 3);
@@ -702,12 +602,12 @@ static void test_onnx(void)
 		     "node 'c1d' (op Conv): attribute 'auto_pad': only NOTSET", NULL });
 
 	onnx1_init(&s, "Conv", 3);
-	onnx1_ints(&s, "kernel_shape", 2, (const int64_t[]){ 3, 3 });
+	onnx_model_ints(&s, "kernel_shape", 2, (const int64_t[]){ 3, 3 });
 	onnx1_expect(&s, "1-D Conv 2-D kernel_shape", EINVAL, (const char *const[]){
 		     "node 'c1d' (op Conv): attribute 'kernel_shape' has 2 entries", NULL });
 
 	onnx1_init(&s, "Conv", 3);
-	onnx1_ints(&s, "strides", 2, (const int64_t[]){ 2, 2 });
+	onnx_model_ints(&s, "strides", 2, (const int64_t[]){ 2, 2 });
 	onnx1_expect(&s, "1-D Conv 2 strides", EINVAL, (const char *const[]){ "Conv -> %y",
 		     "attribute 'strides' has 2 entries; a 1-D Conv takes 1", NULL });
 
@@ -716,26 +616,26 @@ static void test_onnx(void)
 		     "3-D (volumetric) convolution is not supported (rank-5 input)", NULL });
 
 	onnx1_init(&s, "MaxPool", 3);
-	onnx1_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
+	onnx_model_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
 	onnx1_other(&s, "storage_order", NULL, 1);
 	onnx1_expect(&s, "1-D MaxPool storage_order", EOPNOTSUPP, (const char *const[]){
 		     "node 'c1d' (op MaxPool): unsupported attribute 'storage_order'", NULL });
 
 	onnx1_init(&s, "AveragePool", 3);
-	onnx1_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
+	onnx_model_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
 	onnx1_other(&s, "auto_pad", "VALID", 0);
 	onnx1_expect(&s, "1-D AveragePool auto_pad", EOPNOTSUPP, (const char *const[]){
 		     "node 'c1d' (op AveragePool): attribute 'auto_pad'", NULL });
 
 	onnx1_init(&s, "AveragePool", 3);
-	onnx1_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
-	onnx1_ints(&s, "dilations", 1, (const int64_t[]){ 2 });
+	onnx_model_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
+	onnx_model_ints(&s, "dilations", 1, (const int64_t[]){ 2 });
 	onnx1_expect(&s, "1-D AveragePool dilations", EOPNOTSUPP, (const char *const[]){
 		     "node 'c1d' (op AveragePool): unsupported attribute 'dilations'", NULL });
 
 	onnx1_init(&s, "MaxPool", 3);
-	onnx1_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
-	onnx1_ints(&s, "pads", 4, (const int64_t[]){ 0, 1, 0, 1 });
+	onnx_model_ints(&s, "kernel_shape", 1, (const int64_t[]){ 2 });
+	onnx_model_ints(&s, "pads", 4, (const int64_t[]){ 0, 1, 0, 1 });
 	onnx1_expect(&s, "1-D MaxPool 4 pads", EINVAL, (const char *const[]){ "MaxPool -> %y",
 		     "attribute 'pads' has 4 entries", NULL });
 
