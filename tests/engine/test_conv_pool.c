@@ -156,12 +156,67 @@ static bool windows_overlap(__u32 in, __u32 out, __u32 k, __u32 s, __u32 d, __u3
 	return true;
 }
 
+/*
+ * Every output of a POOL packet that ran against a naive double reference;
+ * a MAX window holding a NaN must give NaN (isa.rst).
+ */
+static void check_pool(struct et_env *e, const struct vaccel_pkt_pool *pkt, const char *what)
+{
+	__u32 n = pkt->y.dims[0], c = pkt->y.dims[1], oh = pkt->y.dims[2], ow = pkt->y.dims[3];
+	__u32 h = pkt->x.dims[2], w = pkt->x.dims[3];
+	long nan_bad = 0;
+	struct et_err err;
+
+	et_err_init(&err);
+	for (__u32 b = 0; b < n; b++)
+	for (__u32 ch = 0; ch < c; ch++)
+	for (__u32 y = 0; y < oh; y++)
+	for (__u32 x = 0; x < ow; x++) {
+		double max = -INFINITY, sum = 0, ref;
+		bool nan = false;
+		int cnt = 0;
+
+		for (__u32 i = 0; i < pkt->kernel_h; i++)
+		for (__u32 j = 0; j < pkt->kernel_w; j++) {
+			long ih = (long)y * pkt->stride_h - pkt->pad_top + (long)i * pkt->dilation_h;
+			long iw = (long)x * pkt->stride_w - pkt->pad_left + (long)j * pkt->dilation_w;
+			double v;
+
+			if (ih < 0 || ih >= h || iw < 0 || iw >= w)
+				continue;
+			v = get4(e, &pkt->x, b, ch, (__u32)ih, (__u32)iw);
+			nan |= isnan(v);
+			max = fmax(max, v);
+			sum += v;
+			cnt++;
+		}
+		if (pkt->op == VACCEL_POOL_MAX && nan) {
+			nan_bad += !isnan(get4(e, &pkt->y, b, ch, y, x));
+			continue;
+		}
+		if (pkt->op == VACCEL_POOL_MAX)
+			ref = max;
+		else if (pkt->hdr.flags & VACCEL_POOL_F_COUNT_PAD)
+			ref = sum / (pkt->kernel_h * pkt->kernel_w);
+		else
+			ref = sum / cnt;
+		et_err_add(&err, (long)x, get4(e, &pkt->y, b, ch, y, x), ref,
+			   pkt->op == VACCEL_POOL_MAX ? 0.0 : 1e-6 * fabs(ref) + 1e-30);
+	}
+	ET_ERR_CHECK(err, what);
+	CHECK(nan_bad == 0, "%s: %ld windows holding a NaN did not give NaN", what, nan_bad);
+	if (err.bad || nan_bad)
+		fprintf(stderr, "  op %u flags %u k %ux%u s %u,%u d %u,%u pad t%u b%u l%u r%u\n",
+			pkt->op, pkt->hdr.flags, pkt->kernel_h, pkt->kernel_w, pkt->stride_h,
+			pkt->stride_w, pkt->dilation_h, pkt->dilation_w, pkt->pad_top,
+			pkt->pad_bottom, pkt->pad_left, pkt->pad_right);
+}
+
 static void test_pool(void)
 {
 	for (int it = 0; it < 120; it++) {
 		struct vaccel_pkt_pool pkt;
 		struct et_env e;
-		struct et_err err;
 		__u32 n = (__u32)et_randint(1, 2), c = (__u32)et_randint(1, 3);
 		__u32 h = (__u32)et_randint(1, 12), w = (__u32)et_randint(1, 40), oh, ow;
 		__u32 xd[4], yd[4];
@@ -205,42 +260,79 @@ static void test_pool(void)
 		pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 4, yd, et_randint(0, 1));
 		ret = ET_RUN1(&e, VACCEL_OP_POOL, pkt);
 		CHECK(ret == 0, "pool: %d", ret);
-		et_err_init(&err);
-		for (__u32 b = 0; b < n; b++)
-		for (__u32 ch = 0; ch < c; ch++)
-		for (__u32 y = 0; y < oh; y++)
-		for (__u32 x = 0; x < ow; x++) {
-			double max = -INFINITY, sum = 0, ref;
-			int cnt = 0;
+		check_pool(&e, &pkt, "pool");
+		et_env_fini(&e);
+	}
+}
 
-			for (__u32 i = 0; i < pkt.kernel_h; i++)
-			for (__u32 j = 0; j < pkt.kernel_w; j++) {
-				long ih = (long)y * pkt.stride_h - pkt.pad_top + (long)i * pkt.dilation_h;
-				long iw = (long)x * pkt.stride_w - pkt.pad_left + (long)j * pkt.dilation_w;
-				double v;
+/*
+ * A POOL large enough for the host's parallel_for hook (ResNet's stem max
+ * pool, and an average pool of the same shape): its planes come in slices,
+ * run here backwards, each exactly once; the result is the reference's.
+ */
+struct pool_par_state {
+	__u32 calls, slices, dup;
+	unsigned char seen[1024];
+};
 
-				if (ih < 0 || ih >= h || iw < 0 || iw >= w)
-					continue;
-				v = get4(&e, &pkt.x, b, ch, (__u32)ih, (__u32)iw);
-				max = fmax(max, v);
-				sum += v;
-				cnt++;
-			}
-			if (pkt.op == VACCEL_POOL_MAX)
-				ref = max;
-			else if (pkt.hdr.flags & VACCEL_POOL_F_COUNT_PAD)
-				ref = sum / (pkt.kernel_h * pkt.kernel_w);
-			else
-				ref = sum / cnt;
-			et_err_add(&err, (long)x, get4(&e, &pkt.y, b, ch, y, x), ref,
-				   pkt.op == VACCEL_POOL_MAX ? 0.0 : 1e-6 * fabs(ref) + 1e-30);
-		}
-		ET_ERR_CHECK(err, "pool");
-		if (err.bad)
-			fprintf(stderr, "  op %u flags %u k %ux%u s %u,%u d %u,%u pad t%u b%u l%u r%u\n",
-				pkt.op, pkt.hdr.flags, pkt.kernel_h, pkt.kernel_w, pkt.stride_h,
-				pkt.stride_w, pkt.dilation_h, pkt.dilation_w, pkt.pad_top,
-				pkt.pad_bottom, pkt.pad_left, pkt.pad_right);
+static int pool_par_hook(void *priv, __u32 n, int (*fn)(void *arg, __u32 i), void *arg)
+{
+	struct pool_par_state *s = priv;
+
+	s->calls++;
+	s->slices = n;
+	for (__u32 i = n; i-- > 0;) {
+		int ret;
+
+		if (i < sizeof(s->seen) && s->seen[i]++)
+			s->dup++;
+		ret = fn(arg, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void test_pool_parallel(void)
+{
+	for (__u32 op = 0; op < 2; op++) {
+		struct pool_par_state st;
+		struct vaccel_exec_hooks hooks = { .priv = &st, .parallel_for = pool_par_hook };
+		__u32 xd[4] = { 2, 64, 112, 112 }, yd[4] = { 2, 64, 56, 56 };
+		struct vaccel_pkt_pool pkt;
+		struct et_cmdbuf cb;
+		struct et_env e;
+		float *x;
+		int ret;
+
+		memset(&st, 0, sizeof(st));
+		memset(&pkt, 0, sizeof(pkt));
+		et_env_init(&e);
+		pkt.hdr.opcode = VACCEL_OP_POOL;
+		pkt.hdr.size = sizeof(pkt);
+		pkt.op = op;
+		pkt.kernel_h = pkt.kernel_w = 3;
+		pkt.stride_h = pkt.stride_w = 2;
+		pkt.dilation_h = pkt.dilation_w = 1;
+		pkt.pad_top = pkt.pad_bottom = pkt.pad_left = pkt.pad_right = 1;
+		pkt.x = et_tensor(&e, VACCEL_DTYPE_F32, 4, xd, 0);
+		pkt.y = et_tensor(&e, VACCEL_DTYPE_F32, 4, yd, 0);
+		/* Negative inputs: a max that let padding in would return 0. A
+		 * few NaNs, which a max must pass on. */
+		x = et_f32(&e, &pkt.x);
+		for (size_t k = 0; k < e.bufs[pkt.x.buf].size / 4; k++)
+			x[k] = k % 99991 == 7 && op == VACCEL_POOL_MAX ? NAN : x[k] - 3.0f;
+		et_cb_init(&cb);
+		et_cb_add(&cb, &pkt, sizeof(pkt));
+		ret = et_run(&e, &cb, &hooks, NULL);
+		CHECK(ret == 0, "pool op %u: %d", op, ret);
+		CHECK(st.calls == 1 && st.slices > 1 && st.slices <= sizeof(st.seen) && !st.dup,
+		      "pool op %u: %u hook calls, %u slices, %u run twice", op, st.calls,
+		      st.slices, st.dup);
+		for (__u32 i = 0; i < st.slices && i < sizeof(st.seen); i++)
+			CHECK(st.seen[i] == 1, "pool op %u: slice %u ran %u times", op, i, st.seen[i]);
+		check_pool(&e, &pkt, op ? "parallel avg pool" : "parallel max pool");
+		et_cb_fini(&cb);
 		et_env_fini(&e);
 	}
 }
@@ -316,6 +408,7 @@ int main(void)
 	et_seed_env(31337);
 	RUN_CASE(test_conv);
 	RUN_CASE(test_pool);
+	RUN_CASE(test_pool_parallel);
 	RUN_CASE(test_conv_hook);
 	HARNESS_EXIT();
 }
