@@ -139,6 +139,11 @@ int conv1d_as_2d(struct accel_graph *g, uint32_t i, struct accel_report *r,
 /* Back end: BatchNorm and elementwise readers into the 2-D form. */
 int conv1d_sink(struct accel_graph *g, struct accel_report *r, struct accel_ir_error *err);
 
+/* ---- ONNX files (onnx_import.c) ---- */
+
+/* The whole of regular file @path (at most 2 GiB) into malloc'ed *@data. */
+int onnx_read_file(const char *path, void **data, size_t *len, struct accel_ir_error *err);
+
 /* ---- interpreter kernels (interp_ops.c), shared with constant folding ---- */
 
 /* Run one node on concrete tensors; outputs are malloc'ed. The env gives

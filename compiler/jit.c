@@ -229,39 +229,6 @@ int accel_jit_create(const struct accel_graph *g, struct accel_device *dev,
 	return 0;
 }
 
-static int read_file(const char *path, void **data, size_t *len, struct accel_ir_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = NULL, *nb;
-
-	if (!f)
-		return ir_error(err, errno, "%s: %s", path, strerror(errno));
-	for (;;) {
-		nb = realloc(buf, cap);
-		if (!nb) {
-			free(buf);
-			fclose(f);
-			return ir_error(err, ENOMEM, "%s: out of memory", path);
-		}
-		buf = nb;
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return ir_error(err, EIO, "%s: read failed", path);
-	}
-	fclose(f);
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int accel_jit_create_onnx(const char *path, struct accel_device *dev,
 			  const struct accel_jit_options *opts, struct accel_jit_fn **out,
 			  struct accel_ir_error *err)
@@ -272,7 +239,7 @@ int accel_jit_create_onnx(const char *path, struct accel_device *dev,
 	ret = jit_alloc(dev, opts, &fn, err);
 	if (ret)
 		return ret;
-	ret = read_file(path, &fn->onnx, &fn->onnx_len, err);
+	ret = onnx_read_file(path, &fn->onnx, &fn->onnx_len, err);
 	if (!ret)
 		ret = jit_finish_create(fn, err);
 	if (ret) {

@@ -779,8 +779,7 @@ out_free:
 	return ret;
 }
 
-int accel_onnx_import_file(const char *path, struct accel_graph **out,
-			   struct accel_ir_error *err)
+int onnx_read_file(const char *path, void **data, size_t *len, struct accel_ir_error *err)
 {
 	struct stat st;
 	ssize_t n;
@@ -788,7 +787,6 @@ int accel_onnx_import_file(const char *path, struct accel_graph **out,
 	char *buf;
 	int fd, ret;
 
-	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ir_error(err, errno, "%s: %s", path, strerror(errno));
@@ -812,7 +810,23 @@ int accel_onnx_import_file(const char *path, struct accel_graph **out,
 		got += (size_t)n;
 	}
 	close(fd);
-	ret = accel_onnx_import(buf, got, out, err);
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+int accel_onnx_import_file(const char *path, struct accel_graph **out,
+			   struct accel_ir_error *err)
+{
+	void *buf;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	ret = onnx_read_file(path, &buf, &len, err);
+	if (ret)
+		return ret;
+	ret = accel_onnx_import(buf, len, out, err);
 	if (ret && err) {
 		char msg[sizeof(err->msg)];
 

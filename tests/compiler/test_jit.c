@@ -96,6 +96,24 @@ static struct accel_jit_fn *jit_onnx(const char *model, const struct accel_jit_o
 	return fn;
 }
 
+/*
+ * A model file that cannot be read: no function, the errno of the open and
+ * the path in the message; a directory is not a model file.
+ */
+static void test_unreadable_model(void)
+{
+	struct accel_ir_error err = { "" };
+	struct accel_jit_fn *fn = NULL;
+	int ret;
+
+	ret = accel_jit_create_onnx("/nonexistent/model.onnx", dev, NULL, &fn, &err);
+	CHECK(ret == -ENOENT && !fn && strstr(err.msg, "/nonexistent/model.onnx"),
+	      "missing file: %d %s", ret, err.msg);
+	ret = accel_jit_create_onnx("/", dev, NULL, &fn, &err);
+	CHECK(ret == -EINVAL && !fn && strstr(err.msg, "not a regular file"),
+	      "directory: %d %s", ret, err.msg);
+}
+
 /* The fixture's PyTorch inputs and output at batch @b, run through @fn. */
 static void against_pytorch(struct accel_jit_fn *fn, const char *model, int b)
 {
@@ -766,6 +784,7 @@ int main(int argc, char **argv)
 	RUN_CASE(test_cnn1d_length_sweep);
 	RUN_CASE(test_bert_mask);
 	RUN_CASE(test_rejects);
+	RUN_CASE(test_unreadable_model);
 	RUN_CASE(test_shared_symbol);
 	RUN_CASE(test_pinned_symbol);
 	RUN_CASE(test_lru_bound);
