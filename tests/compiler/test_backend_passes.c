@@ -26,37 +26,10 @@
 
 #include "harness.h"
 
+#define GRAPH_TEXT_SEED 7u
+#include "graph_text.h"
+
 static const char *dir;
-static unsigned rng = 7;
-static char text[1 << 15];
-
-static float frand(float lo, float hi)
-{
-	rng = rng * 1103515245u + 12345u;
-	return lo + (hi - lo) * (float)((rng >> 8) & 0xffff) / 65535.0f;
-}
-
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void put(const char *fmt, ...)
-{
-	size_t used = strlen(text);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text + used, sizeof(text) - used, fmt, ap);
-	va_end(ap);
-}
-
-static void konst(const char *name, const char *dims, int count, float lo, float hi)
-{
-	int i;
-
-	put("  const %%%s: f32[%s] = [", name, dims);
-	for (i = 0; i < count; i++)
-		put("%s%a", i ? ", " : "", (double)frand(lo, hi));
-	put("]\n");
-}
 
 static struct accel_graph *parse_typed(void)
 {

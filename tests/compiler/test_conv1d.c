@@ -31,51 +31,16 @@
 #include <accel/program.h>
 
 #include "harness.h"
+
+#define GRAPH_TEXT_SEED 7u
+#include "graph_text.h"
 #include "onnx_model.h"
 
 #define RTOL 1e-4
 #define ATOL 1e-5
 
 static struct accel_device *dev;
-static unsigned rng = 7;
 static double worst_direct;
-
-static float frand(float lo, float hi)
-{
-	rng = rng * 1103515245u + 12345u;
-	return lo + (hi - lo) * (float)((rng >> 8) & 0xffff) / 65535.0f;
-}
-
-static char text[1 << 16];
-
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void put(const char *fmt, ...)
-{
-	size_t used = strlen(text);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text + used, sizeof(text) - used, fmt, ap);
-	va_end(ap);
-}
-
-/* A random f32 constant; its values are kept in @keep when non-NULL. */
-static void konst(const char *name, const char *dims, int count, float lo, float hi,
-		  float *keep)
-{
-	int i;
-
-	put("  const %%%s: f32[%s] = [", name, dims);
-	for (i = 0; i < count; i++) {
-		float v = frand(lo, hi);
-
-		if (keep)
-			keep[i] = v;
-		put("%s%a", i ? ", " : "", (double)v);
-	}
-	put("]\n");
-}
 
 /* ---- the direct 1-D reference (ONNX semantics, no 2-D anywhere) ---- */
 
@@ -303,10 +268,10 @@ static void run_case(const struct case1d *t)
 		int cg = t->c / t->group;
 
 		snprintf(dims, sizeof(dims), "%d, %d, %d", t->m, cg, t->k);
-		konst("w", dims, t->m * cg * t->k, -0.5f, 0.5f, w);
+		konst_keep("w", dims, t->m * cg * t->k, -0.5f, 0.5f, w);
 		if (t->bias) {
 			snprintf(dims, sizeof(dims), "%d", t->m);
-			konst("b", dims, t->m, -0.5f, 0.5f, b);
+			konst_keep("b", dims, t->m, -0.5f, 0.5f, b);
 		}
 		put("  %%t = Conv(%%x, %%w%s) %s\n", t->bias ? ", %b" : "", t->attrs);
 	} else {
@@ -382,13 +347,13 @@ static void test_patterns(void)
 
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 4, l]\n");
-	konst("w", "6, 4, 3", 72, -0.5f, 0.5f, NULL);
-	konst("w2", "6, 1, 3", 18, -0.5f, 0.5f, NULL);
-	konst("g", "6", 6, 0.5f, 1.5f, NULL);
-	konst("be", "6", 6, -0.5f, 0.5f, NULL);
-	konst("mu", "6", 6, -0.5f, 0.5f, NULL);
-	konst("var", "6", 6, 0.5f, 1.5f, NULL);
-	konst("fc", "6, 3", 18, -0.5f, 0.5f, NULL);
+	konst_keep("w", "6, 4, 3", 72, -0.5f, 0.5f, NULL);
+	konst_keep("w2", "6, 1, 3", 18, -0.5f, 0.5f, NULL);
+	konst_keep("g", "6", 6, 0.5f, 1.5f, NULL);
+	konst_keep("be", "6", 6, -0.5f, 0.5f, NULL);
+	konst_keep("mu", "6", 6, -0.5f, 0.5f, NULL);
+	konst_keep("var", "6", 6, 0.5f, 1.5f, NULL);
+	konst_keep("fc", "6, 3", 18, -0.5f, 0.5f, NULL);
 	put("  %%c = Conv(%%x, %%w) {pads=[1, 1]}\n"
 	    "  %%b = BatchNormalization(%%c, %%g, %%be, %%mu, %%var)\n  %%r = Relu(%%b)\n"
 	    "  %%c2 = Conv(%%r, %%w2) {group=6, pads=[2, 2], dilations=[2]}\n"
@@ -401,7 +366,7 @@ static void test_patterns(void)
 
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 3, l]\n");
-	konst("w", "4, 3, 3", 36, -0.5f, 0.5f, NULL);
+	konst_keep("w", "4, 3, 3", 36, -0.5f, 0.5f, NULL);
 	put("  const %%sq2: f32[] = [0x1.6a09e6p+0]\n  const %%one: f32[] = [0x1p+0]\n"
 	    "  const %%half: f32[] = [0x1p-1]\n  const %%cb: f32[4, 1] = [0x1p-2, -0x1p-2, "
 	    "0x1p-1, 0x0p+0]\n"
@@ -423,8 +388,8 @@ static void test_patterns(void)
 	 * into the conv is a COPY (a view reads it): 4 packets. */
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 6, l]\n");
-	konst("w", "6, 1, 3", 18, -0.5f, 0.5f, NULL);
-	konst("m", "6, 5", 30, -0.5f, 0.5f, NULL);
+	konst_keep("w", "6, 1, 3", 18, -0.5f, 0.5f, NULL);
+	konst_keep("m", "6, 5", 30, -0.5f, 0.5f, NULL);
 	put("  %%xt = Transpose(%%x) {perm=[0, 2, 1]}\n  %%a = Relu(%%xt)\n"
 	    "  %%at = Transpose(%%a) {perm=[0, 2, 1]}\n"
 	    "  %%c = Conv(%%at, %%w) {group=6, pads=[1, 1]}\n"
@@ -459,7 +424,7 @@ static void test_refusals(void)
 {
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 2, 4, 4, 4]\n");
-	konst("w", "3, 2, 2, 2, 2", 48, -1, 1, NULL);
+	konst_keep("w", "3, 2, 2, 2, 2", 48, -1, 1, NULL);
 	put("  %%t = Conv(%%x, %%w)\n  output %%t\n}\n");
 	expect_refused("3-D conv", EOPNOTSUPP, (const char *const[]){ "Conv -> %t",
 		       "3-D (volumetric) convolution is not supported", NULL });
@@ -478,14 +443,14 @@ static void test_refusals(void)
 
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 2, l]\n");
-	konst("w", "3, 2, 3", 18, -1, 1, NULL);
+	konst_keep("w", "3, 2, 3", 18, -1, 1, NULL);
 	put("  %%t = Conv(%%x, %%w) {strides=[1, 2]}\n  output %%t\n}\n");
 	expect_refused("1-D conv, 2 strides", EINVAL, (const char *const[]){ "Conv -> %t",
 		       "attribute 'strides' has 2 entries; a 1-D Conv takes 1", NULL });
 
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 2, l]\n");
-	konst("w", "3, 2, 3", 18, -1, 1, NULL);
+	konst_keep("w", "3, 2, 3", 18, -1, 1, NULL);
 	put("  %%t = Conv(%%x, %%w) {dilations=[2, 2]}\n  output %%t\n}\n");
 	expect_refused("1-D conv, 2 dilations", EINVAL, (const char *const[]){ "Conv -> %t",
 		       "attribute 'dilations' has 2 entries", NULL });
@@ -511,7 +476,7 @@ static void test_refusals(void)
 
 	text[0] = 0;
 	put("graph t {\n  input %%x: f32[n, 2, l]\n");
-	konst("w", "3, 2, 3, 3", 54, -1, 1, NULL);
+	konst_keep("w", "3, 2, 3, 3", 54, -1, 1, NULL);
 	put("  %%t = Conv(%%x, %%w)\n  output %%t\n}\n");
 	expect_refused("1-D conv, 2-D weight", EINVAL, (const char *const[]){ "Conv -> %t",
 		       "needs a rank-3 weight", NULL });

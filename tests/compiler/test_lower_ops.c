@@ -22,45 +22,13 @@
 #include <accel/program.h>
 
 #include "harness.h"
+#include "graph_text.h"
 
 #define RTOL 1e-4
 #define ATOL 1e-5
 #define MAX_IO 8
 
 static struct accel_device *dev;
-static unsigned rng = 1;
-
-static float frand(float lo, float hi)
-{
-	rng = rng * 1103515245u + 12345u;
-	return lo + (hi - lo) * (float)((rng >> 8) & 0xffff) / 65535.0f;
-}
-
-/* Text builder: the graph text grows in one static buffer. */
-static char text[1 << 16];
-
-static void put(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void put(const char *fmt, ...)
-{
-	size_t used = strlen(text);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text + used, sizeof(text) - used, fmt, ap);
-	va_end(ap);
-}
-
-/* A random f32 constant of @count elements in [lo, hi). */
-static void konst(const char *name, const char *dims, int count, float lo, float hi)
-{
-	int i;
-
-	put("  const %%%s: f32[%s] = [", name, dims);
-	for (i = 0; i < count; i++)
-		put("%s%a", i ? ", " : "", (double)frand(lo, hi));
-	put("]\n");
-}
 
 static void begin(void)
 {
