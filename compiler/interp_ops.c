@@ -20,14 +20,13 @@
 
 int ik_err(struct kctx *c, const char *fmt, ...)
 {
-	char msg[384];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = ir_node_verror(c->err, EINVAL, "interpreter", c->n, fmt, ap);
 	va_end(ap);
-	return ir_error(c->err, EINVAL, "interpreter: %s -> %%%s: %s", accel_op_name(c->n->op),
-			c->n->outputs[0]->name, msg);
+	return ret;
 }
 
 int64_t tensor_numel(const struct accel_tensor *t)

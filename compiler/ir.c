@@ -24,6 +24,16 @@ int ir_error(struct accel_ir_error *err, int errnum, const char *fmt, ...)
 	return -errnum;
 }
 
+int ir_node_verror(struct accel_ir_error *err, int errnum, const char *phase,
+		   const struct accel_node *n, const char *fmt, va_list ap)
+{
+	char msg[384];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return ir_error(err, errnum, "%s: %s -> %%%s: %s", phase, accel_op_name(n->op),
+			n->outputs[0]->name, msg);
+}
+
 /* ---- name hash: slots hold value pointers, rebuilt on sweep ---- */
 
 struct name_hash {

@@ -21,6 +21,13 @@
 /* Format into err (if any) and return -errnum. */
 int ir_error(struct accel_ir_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * The same for node @n in pass @phase, worded as every pass words it:
+ * "PHASE: Op -> %output: message" (a node is named by its first output).
+ */
+int ir_node_verror(struct accel_ir_error *err, int errnum, const char *phase,
+		   const struct accel_node *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* ---- symbolic dims (dim.c) ---- */
 

@@ -49,14 +49,13 @@ static int node_err(struct accel_ir_error *err, int errnum, const struct accel_n
 static int node_err(struct accel_ir_error *err, int errnum, const struct accel_node *n,
 		    const char *fmt, ...)
 {
-	char msg[384];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = ir_node_verror(err, errnum, "shape inference", n, fmt, ap);
 	va_end(ap);
-	return ir_error(err, errnum, "shape inference: %s -> %%%s: %s", accel_op_name(n->op),
-			n->outputs[0]->name, msg);
+	return ret;
 }
 
 static bool is_unit(struct accel_dim d)

@@ -31,14 +31,13 @@ static int nerr(struct sctx *c, const char *fmt, ...) __attribute__((format(prin
 
 static int nerr(struct sctx *c, const char *fmt, ...)
 {
-	char msg[384];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = ir_node_verror(c->err, EINVAL, "shape inference", c->n, fmt, ap);
 	va_end(ap);
-	return ir_error(c->err, EINVAL, "shape inference: %s -> %%%s: %s", accel_op_name(c->n->op),
-			c->n->outputs[0]->name, msg);
+	return ret;
 }
 
 /* Arithmetic on dims, with the graph's symbol table and errors named. */
