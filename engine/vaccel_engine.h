@@ -118,6 +118,14 @@ int vaccel_execute(const void *cmdbuf, __u64 size,
 		   const struct vaccel_engine_buffer *bufs, __u32 nbufs,
 		   const struct vaccel_exec_hooks *hooks, __u32 *failed_packet);
 
+/**
+ * vaccel_packet_isa_minor() - the oldest ISA minor (of this major) that has
+ * the packet with header @hdr: its opcode and flags. Each minor adds its
+ * features here; vaccel_validate() refuses a packet newer than its command
+ * buffer states, and builders state the highest of their packets'.
+ */
+__u32 vaccel_packet_isa_minor(const struct vaccel_pkt_header *hdr);
+
 /** vaccel_opcode_name() - "GEMM" etc., or "UNKNOWN". */
 const char *vaccel_opcode_name(__u32 opcode);
 

@@ -15,6 +15,7 @@
 EXPORT_SYMBOL_GPL(vaccel_validate);
 EXPORT_SYMBOL_GPL(vaccel_execute);
 EXPORT_SYMBOL_GPL(vaccel_opcode_name);
+EXPORT_SYMBOL_GPL(vaccel_packet_isa_minor);
 EXPORT_SYMBOL_GPL(vaccel_dtype_size);
 
 MODULE_DESCRIPTION("vaccel command-buffer validator and executor");

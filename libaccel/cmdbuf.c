@@ -11,6 +11,8 @@
 
 #include <accel/accel.h>
 
+#include "vaccel_engine.h"
+
 /* Packets are laid end to end; every ISA packet is a multiple of 8 bytes. */
 #define CMDBUF_ALIGN 8u
 #define CMDBUF_MIN_CAPACITY 256u
@@ -45,19 +47,6 @@ int accel_tensor_init(struct vaccel_tensor *t, uint32_t buf, uint32_t dtype, uin
 static struct vaccel_cmdbuf_header *cmdbuf_header(struct accel_cmdbuf *cb)
 {
 	return (struct vaccel_cmdbuf_header *)cb->data;
-}
-
-/*
- * The oldest ISA minor (of VACCEL_ISA_VERSION_MAJOR) that has @h's packet:
- * a command buffer states the highest of its packets', so that one using
- * nothing new still runs on a device that speaks an older minor. Each
- * minor adds its features here.
- */
-static uint16_t packet_isa_minor(const struct vaccel_pkt_header *h)
-{
-	if (h->opcode == VACCEL_OP_COPY && (h->flags & VACCEL_COPY_F_CONVERT))
-		return 1;
-	return 0;
 }
 
 static int cmdbuf_fail(struct accel_cmdbuf *cb, int err)
@@ -126,8 +115,9 @@ int accel_cmdbuf_append(struct accel_cmdbuf *cb, const void *packet, uint32_t si
 	cb->size += size;
 	cb->num_packets++;
 	cmdbuf_header(cb)->num_packets = cb->num_packets;
-	if (packet_isa_minor(&hdr) > cmdbuf_header(cb)->version_minor)
-		cmdbuf_header(cb)->version_minor = packet_isa_minor(&hdr);
+	/* The oldest minor that has every packet: see vaccel_packet_isa_minor(). */
+	if (vaccel_packet_isa_minor(&hdr) > cmdbuf_header(cb)->version_minor)
+		cmdbuf_header(cb)->version_minor = (__u16)vaccel_packet_isa_minor(&hdr);
 	return 0;
 }
 
